@@ -1,0 +1,29 @@
+package org.debian.bootc.events;
+
+import java.util.List;
+
+/**
+ * Every task of a compose has completed. Written by task-scheduler, read by
+ * artifact-publisher (which builds the image from the successful packages) and
+ * compose-planner (which decides FINISHED or FINISHED_INCOMPLETE).
+ *
+ * @param composeId the record key
+ * @param packages one result per task
+ */
+public record ComposeBuilt(ComposeId composeId, List<PackageResult> packages) implements Event {
+
+    public ComposeBuilt {
+        Invariants.required("composeId", composeId);
+        packages = Invariants.list("packages", packages);
+    }
+
+    @Override
+    public String key() {
+        return composeId.value();
+    }
+
+    @Override
+    public EventType<ComposeBuilt> eventType() {
+        return EventType.COMPOSE_BUILT;
+    }
+}

@@ -1,0 +1,42 @@
+package org.debian.bootc.events;
+
+/**
+ * The compose's OSTree commit is made and its bootc OCI image pushed. Written by
+ * artifact-publisher, read by compose-planner.
+ *
+ * @param composeId the record key
+ * @param ref the OSTree ref, e.g. {@code debian/bookworm/amd64/minimal}
+ * @param commit the OSTree commit checksum (sha256 hex)
+ * @param imageReference where the image was pushed, {@code registry/repository:tag}
+ * @param manifestDigest the pushed manifest's digest, {@code sha256:<hex>}
+ * @param layerCount layers in the image
+ * @param bytesPushed bytes uploaded (layers the registry already had are not counted)
+ */
+public record ImageCommitted(ComposeId composeId, String ref, String commit, String imageReference,
+        String manifestDigest, int layerCount, long bytesPushed) implements Event {
+
+    public ImageCommitted {
+        Invariants.required("composeId", composeId);
+        Invariants.text("ref", ref);
+        Invariants.sha256("commit", commit);
+        Invariants.text("imageReference", imageReference);
+        Invariants.text("manifestDigest", manifestDigest);
+        if (!manifestDigest.startsWith("sha256:")
+                || !Invariants.SHA256.matcher(manifestDigest.substring("sha256:".length())).matches()) {
+            throw new IllegalArgumentException("manifestDigest " + Texts.quote(manifestDigest)
+                    + " is not sha256:<64 lower-case hex digits>");
+        }
+        Invariants.atLeast("layerCount", layerCount, 1);
+        Invariants.atLeast("bytesPushed", bytesPushed, 0);
+    }
+
+    @Override
+    public String key() {
+        return composeId.value();
+    }
+
+    @Override
+    public EventType<ImageCommitted> eventType() {
+        return EventType.IMAGE_COMMITTED;
+    }
+}
