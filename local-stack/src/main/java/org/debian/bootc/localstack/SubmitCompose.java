@@ -8,14 +8,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 
 import org.debian.bootc.events.ComposeRequested;
 import org.debian.bootc.events.ComposeStatus;
@@ -48,10 +55,16 @@ public final class SubmitCompose {
     static final int TIMED_OUT = 3;
     static final int USAGE = 64;
 
+    /** Held so the JDK does not drop the configured level with the logger. */
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     private SubmitCompose() {
     }
 
     public static void main(String[] args) {
+        // The Kafka clients log every config value, and every failed connection attempt; this
+        // command reports what matters itself.
+        KAFKA_LOG.setLevel(java.util.logging.Level.OFF);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -110,6 +123,12 @@ public final class SubmitCompose {
             err.println(manifestPath + ": not a valid compose request: " + e.getMessage());
             return REJECTED;
         }
+        String unreachable = brokerProblem(bootstrap, timeout);
+        if (unreachable != null) {
+            err.println("no Kafka broker answers at " + bootstrap + ": " + unreachable
+                    + " (start the local stack, or name the broker with --bootstrap)");
+            return TIMED_OUT;
+        }
         try (TopicProbe status = new TopicProbe(bootstrap, Topics.COMPOSE_STATUS)) {
             TopicProbe.produce(bootstrap, event.topic(), event.key(), event.headers(), event.payload());
             out.println("submitted " + manifestPath + " as request " + requestId.value() + " (event " + event.id() + ")");
@@ -164,6 +183,27 @@ public final class SubmitCompose {
                 return change.newStatus() == ComposeStatus.DOOMED || change.newStatus() == ComposeStatus.FINISHED_INCOMPLETE
                         ? FAILED : null;
             }
+        }
+    }
+
+    /** Null when a broker answers at {@code bootstrap} within the timeout (at most 10 s), else why not. */
+    private static String brokerProblem(String bootstrap, Duration timeout) {
+        int millis = (int) Math.min(timeout.toMillis(), 10_000);
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        try (Admin admin = Admin.create(config)) {
+            admin.describeCluster().nodes().get(millis, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            return "no answer within " + millis + " ms";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (KafkaException e) {
+            return e.getMessage();
         }
     }
 

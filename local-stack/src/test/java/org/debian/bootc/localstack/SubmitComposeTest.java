@@ -79,6 +79,18 @@ class SubmitComposeTest {
     }
 
     @Test
+    void withNoBrokerItSaysWhereItLookedAndGivesUpWithExit3() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path file = Files.writeString(dir.resolve("ok.yaml"), "name: minimal\nversion: \"1\"\n");
+        assertEquals(SubmitCompose.TIMED_OUT,
+                run("--bootstrap", "localhost:" + port, "--timeout", "2", file.toString()));
+        assertTrue(errors().contains("no Kafka broker answers at localhost:" + port), errors());
+    }
+
+    @Test
     void withNoPlannerListeningItGivesUpWithExit3() throws Exception {
         String kafka = LocalStackTestResource.kafka().bootstrapServers();
         Path file = Files.writeString(dir.resolve("ok.yaml"), "name: minimal\nversion: \"1\"\n");
