@@ -37,6 +37,7 @@ public final class PlannerFixtures {
                 .put("version", version)
                 .put("suite", "bookworm");
         manifest.putArray("architectures").add("amd64");
+        manifest.putArray("packages").add("systemd-sysv").add("ostree");
         return new ComposeRequested(new RequestId("req-" + UUID.randomUUID()), manifest, "planner-it");
     }
 

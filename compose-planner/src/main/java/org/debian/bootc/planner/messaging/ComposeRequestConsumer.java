@@ -48,7 +48,7 @@ public class ComposeRequestConsumer {
                         LOG.infof("event %s already processed; skipped", event.id());
                         return Uni.createFrom().voidItem();
                     }
-                    return intake.accept(event.payload());
+                    return intake.accept(event.payload()).replaceWithVoid();
                 }))
                 // committed: publish what the change caused without waiting for the next poll
                 .invoke(relay::wake);

@@ -41,16 +41,15 @@ public final class SharedStack {
      * @return {@code kafka} and {@code postgres}: the servers' cross-class-loader handles
      */
     public static synchronized Map<String, Object> acquire(String topicsCsv, int partitions, String database) {
-        // Every topic of the contract exists from the start, so a probe never waits for auto-creation.
-        List<String> topics = Stream.concat(Topics.all().stream(),
-                topicsCsv == null ? Stream.<String>empty()
-                        : Arrays.stream(topicsCsv.split(",")).map(String::trim).filter(s -> !s.isEmpty()))
-                .distinct().toList();
+        List<String> requested = topicsCsv == null ? List.of()
+                : Arrays.stream(topicsCsv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         List<String> databases = database == null || database.isBlank() ? List.of() : List.of(database.trim());
         if (stack == null) {
-            start(topics, partitions, databases);
+            // Every topic of the contract exists from the start, so a probe never waits for auto-creation.
+            start(Stream.concat(Topics.all().stream(), requested.stream()).distinct().toList(), partitions, databases);
         } else {
-            stack.createTopics(topics, partitions);
+            // Only what the caller names: a test may have stopped the broker and still ask for postgres().
+            stack.createTopics(requested, partitions);
             stack.createDatabases(databases);
         }
         return Map.of("kafka", stack.kafka().crossClassLoaderHandle(),

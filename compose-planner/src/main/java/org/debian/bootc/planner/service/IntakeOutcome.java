@@ -1,0 +1,22 @@
+package org.debian.bootc.planner.service;
+
+import java.util.List;
+
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.Violation;
+
+/** What became of a compose request. */
+public sealed interface IntakeOutcome {
+
+    /** A new compose, STARTED. */
+    record Started(ComposeId composeId) implements IntakeOutcome {
+    }
+
+    /** The request was seen before (same request id); nothing new was started. */
+    record AlreadyStarted(ComposeId composeId) implements IntakeOutcome {
+    }
+
+    /** The manifest is invalid; nothing was queued. Pointers start at the request ({@code /manifest/...}). */
+    record Rejected(List<Violation> violations) implements IntakeOutcome {
+    }
+}
