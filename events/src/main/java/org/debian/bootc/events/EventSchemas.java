@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.PathType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,16 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EventSchemas {
 
     private static final ObjectMapper READER = new ObjectMapper();
-
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_2020_12,
-            builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
-                    // 2020-12 treats "format" as an annotation unless told to assert it.
-                    .formatAssertionsEnabled(true)
-                    .pathType(PathType.JSON_POINTER)
-                    // Reasons go to headers and logs that are read in English; keep them stable.
-                    .locale(Locale.ROOT)
-                    .build()));
 
     private static final Map<EventType<?>, Schema> SCHEMAS = new ConcurrentHashMap<>();
 
@@ -52,7 +37,7 @@ final class EventSchemas {
 
     /** Every violation of the schema of {@code type} in {@code instance}, sorted by pointer. */
     static List<Violation> validate(EventType<?> type, JsonNode instance) {
-        Schema schema = SCHEMAS.computeIfAbsent(type, t -> REGISTRY.getSchema(document(t)));
+        Schema schema = SCHEMAS.computeIfAbsent(type, t -> JsonSchemas.registry().getSchema(document(t)));
         return schema.validate(instance).stream()
                 .map(error -> toViolation(error, instance))
                 .distinct()

@@ -4,16 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.PathType;
 
+import org.debian.bootc.events.JsonSchemas;
 import org.debian.bootc.events.Violation;
 
 /**
@@ -30,16 +26,6 @@ public final class ManifestSchema {
     public static final String ID = "https://deb-bootc-compose.debian.org/schemas/compose-manifest.v1.schema.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    // The events module's validator configuration, so manifests and events are judged alike.
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_2020_12,
-            builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
-                    // 2020-12 treats "format" as an annotation unless told to assert it.
-                    .formatAssertionsEnabled(true)
-                    .pathType(PathType.JSON_POINTER)
-                    .locale(Locale.ROOT)
-                    .build()));
 
     private ManifestSchema() {
     }
@@ -58,7 +44,7 @@ public final class ManifestSchema {
     private static final class Compiled {
 
         static final JsonNode DOCUMENT = read();
-        static final Schema SCHEMA = REGISTRY.getSchema(DOCUMENT);
+        static final Schema SCHEMA = JsonSchemas.registry().getSchema(DOCUMENT);
 
         private static JsonNode read() {
             try (InputStream in = ManifestSchema.class.getResourceAsStream(RESOURCE)) {
