@@ -57,7 +57,7 @@ final class Samples {
     }
 
     static SourcePackage hello() {
-        String pool = "http://deb.debian.org/debian/pool/main/h/hello/";
+        String pool = "http://archive.example/debian/pool/main/h/hello/";
         return new SourcePackage("hello", "2.10-3", "hello_2.10-3.dsc", List.of(
                 new SourceFile("hello_2.10-3.dsc", SHA_A, 1847, pool + "hello_2.10-3.dsc"),
                 new SourceFile("hello_2.10.orig.tar.gz", SHA_B, 725946, pool + "hello_2.10.orig.tar.gz"),
