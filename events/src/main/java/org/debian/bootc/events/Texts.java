@@ -1,7 +1,10 @@
 package org.debian.bootc.events;
 
-/** Renders values into one-line messages that fit in a Kafka header. */
-final class Texts {
+/**
+ * Renders values into one-line messages that fit in a Kafka header; the planner words
+ * manifest violations with the same rules.
+ */
+public final class Texts {
 
     static final int MAX_VALUE_CHARS = 120;
 
@@ -14,7 +17,7 @@ final class Texts {
     }
 
     /** Control characters (newlines included) as {@code \n}, {@code \t} or {@code \}{@code uXXXX}. */
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -34,7 +37,8 @@ final class Texts {
         return out.toString();
     }
 
-    static String shorten(String text, int max) {
+    /** At most {@code max} characters, the last one an ellipsis when cut. */
+    public static String shorten(String text, int max) {
         if (text.length() <= max) {
             return text;
         }

@@ -5,13 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -104,7 +102,7 @@ public final class AptResolver {
         } catch (ToolException e) {
             throw new ArchiveException.ResolverFailed(architecture, e.getMessage(), e);
         } finally {
-            deleteTree(root);
+            IndexCache.deleteTree(root);
         }
     }
 
@@ -248,16 +246,5 @@ public final class AptResolver {
                 && !l.startsWith("Reading state information")).toList());
         said.addAll(errors.isEmpty() ? ToolException.lastLines(result.stderr(), ToolException.QUOTED_LINES) : errors);
         return new ArchiveException.ResolverFailed(architecture, "\n  " + String.join("\n  ", said), null);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(IndexCache::delete);
-        } catch (IOException e) {
-            LOG.warnf("cannot remove %s: %s", dir, e.getMessage());
-        }
     }
 }

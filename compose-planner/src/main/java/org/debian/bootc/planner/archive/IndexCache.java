@@ -11,9 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -137,6 +139,18 @@ public final class IndexCache {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Removes a directory and everything below it (a resolver root, a gpgv work dir); null is nothing. */
+    static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(IndexCache::delete);
+        } catch (IOException e) {
+            LOG.warnf("cannot remove %s: %s", dir, e.getMessage());
         }
     }
 

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Checks an InRelease file with gpgv and hands back only the text the signature
@@ -69,7 +67,7 @@ public final class ReleaseVerifier {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot verify " + signedFile, e);
         } finally {
-            deleteTree(work);
+            IndexCache.deleteTree(work);
         }
     }
 
@@ -167,14 +165,4 @@ public final class ReleaseVerifier {
         return head.stripLeading().startsWith("-----BEGIN PGP");
     }
 
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(IndexCache::delete);
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
-        }
-    }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.debian.bootc.events.Texts;
 import org.debian.bootc.events.Violation;
 
 /**
@@ -114,17 +115,7 @@ final class Wording {
     }
 
     private static String shorten(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return out.length() <= MAX_QUOTED_CHARS ? out.toString() : out.substring(0, MAX_QUOTED_CHARS - 1) + "…";
+        return Texts.shorten(Texts.oneLine(text), MAX_QUOTED_CHARS);
     }
 
     private static String dotted(String genericPointer) {
