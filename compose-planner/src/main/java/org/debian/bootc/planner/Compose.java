@@ -50,6 +50,20 @@ public class Compose extends PanacheEntityBase {
     @Column(name = "requested_by")
     public String requestedBy;
 
+    /** The ComposePlan JSON that compose-planned carried; null for composes from before planning. */
+    @Column(columnDefinition = "text")
+    public String plan;
+
+    /** complete, incomplete or doomed, once compose-built has said. */
+    public String outcome;
+
+    /** Architectures whose image is awaited, comma separated; set from compose-built. */
+    @Column(name = "awaited_images")
+    public String awaitedImages;
+
+    @Column(name = "status_reason")
+    public String statusReason;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -91,6 +91,17 @@ public final class ArchiveClient {
      * @throws ArchiveException.IndexNotListed when the Release lacks a selected index
      * @throws ArchiveException.HashMismatch when a fetched file differs from the Release
      */
+    /**
+     * Fetches one small file (a {@code .dsc}, say) by absolute URI, {@code http(s)} or
+     * {@code file}; empty when the server answers 404 or the file does not exist.
+     *
+     * @throws ArchiveException.FetchFailed when it cannot be read, or is larger than an InRelease may be
+     */
+    public Optional<byte[]> fetchSmall(URI uri) {
+        Fetched fetched = new Session(null, null).fetchSmall(uri);
+        return fetched.status() == 200 ? Optional.of(fetched.body()) : Optional.empty();
+    }
+
     public ArchiveSnapshot snapshot(Archive archive, String suite, IndexSelection selection) {
         Session session = new Session(archive, suite);
         Verified verified = verifiedRelease(session, archive, suite);

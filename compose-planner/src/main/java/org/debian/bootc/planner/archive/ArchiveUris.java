@@ -3,7 +3,7 @@ package org.debian.bootc.planner.archive;
 import java.net.URI;
 
 /** Small rules about archive URIs that several classes share. */
-final class ArchiveUris {
+public final class ArchiveUris {
 
     private ArchiveUris() {
     }
@@ -15,7 +15,7 @@ final class ArchiveUris {
     }
 
     /** For messages: the archive without the trailing slash, as apt's sources name it. */
-    static String display(URI uri) {
+    public static String display(URI uri) {
         String s = uri.toString();
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }

@@ -1,5 +1,7 @@
 package org.debian.bootc.planner.messaging;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,6 +12,8 @@ import org.debian.bootc.events.ComposeRequested;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.planner.config.PlannerConfig;
+import org.debian.bootc.planner.plan.PlanningUnavailable;
 import org.debian.bootc.planner.service.ComposeIntake;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -17,9 +21,12 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Reads {@code compose-requested}. An invalid record fails with the reason and goes
- * to {@code compose-requested.dlq}; a valid one is claimed in the inbox and applied
- * in the same transaction, so a redelivery has no second effect. The offset is
- * committed only after that transaction (SmallRye's throttled commit strategy).
+ * to {@code compose-requested.dlq}; a valid one is planned, then claimed in the inbox
+ * in the transaction that starts or rejects the compose, so a redelivery has no
+ * second effect. When the archive cannot be reached the request is retried with
+ * backoff and, if it still cannot, goes to the dead-letter topic with that reason:
+ * it is neither started nor rejected. The offset is committed only after the
+ * transaction (SmallRye's throttled commit strategy).
  */
 @ApplicationScoped
 public class ComposeRequestConsumer {
@@ -31,8 +38,11 @@ public class ComposeRequestConsumer {
     private final Inbox inbox;
     private final ComposeIntake intake;
     private final OutboxRelay relay;
+    private final int retries;
 
-    public ComposeRequestConsumer(EventCodec codec, Inbox inbox, ComposeIntake intake, OutboxRelay relay) {
+    public ComposeRequestConsumer(EventCodec codec, Inbox inbox, ComposeIntake intake, OutboxRelay relay,
+            PlannerConfig config) {
+        this.retries = config.archive().retries();
         this.codec = codec;
         this.inbox = inbox;
         this.intake = intake;
@@ -42,15 +52,20 @@ public class ComposeRequestConsumer {
     @Incoming("compose-requested")
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
         IncomingEvent<ComposeRequested> event = codec.decodeOrReject(EventType.COMPOSE_REQUESTED, record);
-        return Panache.withTransaction(() -> inbox.claim(CONSUMER, event.id(), record)
-                .chain(first -> {
-                    if (!first) {
-                        LOG.infof("event %s already processed; skipped", event.id());
-                        return Uni.createFrom().voidItem();
-                    }
-                    return intake.accept(event.payload()).replaceWithVoid();
-                }))
-                // committed: publish what the change caused without waiting for the next poll
-                .invoke(relay::wake);
+        return Panache.withSession(() -> inbox.seen(CONSUMER, event.id())).chain(seen -> {
+            if (seen) {
+                LOG.infof("event %s already processed; skipped", event.id());
+                return Uni.createFrom().voidItem();
+            }
+            return intake.accept(event.payload(), () -> inbox.claim(CONSUMER, event.id(), record))
+                    // the archive may be down for a while: retry, then leave it to the dead-letter topic
+                    .onFailure(PlanningUnavailable.class).invoke(e -> LOG.warnf("event %s: %s; retrying",
+                            event.id(), e.getMessage()))
+                    .onFailure(PlanningUnavailable.class).retry()
+                    .withBackOff(Duration.ofSeconds(2), Duration.ofSeconds(60)).atMost(retries)
+                    // committed: publish what the change caused without waiting for the next poll
+                    .invoke(relay::wake)
+                    .replaceWithVoid();
+        });
     }
 }

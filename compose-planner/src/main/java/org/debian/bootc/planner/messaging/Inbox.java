@@ -32,4 +32,14 @@ public class Inbox {
                 .executeUpdate())
                 .map(inserted -> inserted == 1);
     }
+
+    /** Whether {@code eventId} was processed by {@code consumer}: a cheap look before slow work; {@link #claim} decides. */
+    public Uni<Boolean> seen(String consumer, String eventId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "select count(*) from processed_event where consumer = ?1 and event_id = ?2", Long.class)
+                .setParameter(1, consumer)
+                .setParameter(2, eventId)
+                .getSingleResult())
+                .map(count -> count > 0);
+    }
 }

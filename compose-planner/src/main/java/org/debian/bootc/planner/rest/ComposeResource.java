@@ -29,10 +29,12 @@ import org.debian.bootc.planner.manifest.ManifestReader;
 import org.debian.bootc.planner.manifest.MediaKind;
 import org.debian.bootc.planner.messaging.OutboxRelay;
 import org.debian.bootc.planner.repository.ComposeRepository;
+import org.debian.bootc.planner.repository.MetadataRepository;
+import org.debian.bootc.planner.plan.ComposeMetadata;
+import org.debian.bootc.planner.plan.PlanningUnavailable;
 import org.debian.bootc.planner.service.ComposeIntake;
 import org.debian.bootc.planner.service.IntakeOutcome;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -51,9 +53,12 @@ public class ComposeResource {
     private final ComposeIntake intake;
     private final ComposeRepository composes;
     private final OutboxRelay relay;
+    private final MetadataRepository metadata;
     private final ManifestReader reader = new ManifestReader();
 
-    public ComposeResource(ComposeIntake intake, ComposeRepository composes, OutboxRelay relay) {
+    public ComposeResource(ComposeIntake intake, ComposeRepository composes, MetadataRepository metadata,
+            OutboxRelay relay) {
+        this.metadata = metadata;
         this.intake = intake;
         this.composes = composes;
         this.relay = relay;
@@ -61,11 +66,11 @@ public class ComposeResource {
 
     /** A compose as GET shows it. */
     public record ComposeView(String composeId, String requestId, String name, String version, String type,
-            String status, Instant createdAt, Instant updatedAt) {
+            String status, String statusReason, String outcome, Instant createdAt, Instant updatedAt) {
 
         static ComposeView of(Compose c) {
-            return new ComposeView(c.composeId, c.requestId, c.name, c.version, c.composeType, c.status, c.createdAt,
-                    c.updatedAt);
+            return new ComposeView(c.composeId, c.requestId, c.name, c.version, c.composeType, c.status,
+                    c.statusReason, c.outcome, c.createdAt, c.updatedAt);
         }
     }
 
@@ -85,9 +90,12 @@ public class ComposeResource {
                     "a manifest is a mapping (name: …, version: …), not a " + manifest.getNodeType()))));
         }
         ComposeRequested request = new ComposeRequested(RequestId.random(), object, "rest");
-        return Panache.withTransaction(() -> intake.accept(request))
+        return intake.accept(request, () -> Uni.createFrom().item(true))
                 .invoke(relay::wake)
-                .map(outcome -> respond(outcome, request));
+                .map(outcome -> respond(outcome, request))
+                .onFailure(PlanningUnavailable.class).recoverWithItem(e -> problem(503, "archive-unavailable",
+                        "The Debian archive cannot be reached", e.getMessage() + "; nothing was queued, try again",
+                        Map.of()));
     }
 
     @GET
@@ -101,12 +109,30 @@ public class ComposeResource {
                         "no compose has the id '" + id + "'", Map.of())));
     }
 
+    /** A compose's metadata file: composeinfo.json, packages.json or images.json (productmd's layout). */
+    @GET
+    @Path("{id}/metadata/{file}")
+    @Produces({ MediaType.APPLICATION_JSON, PROBLEM_JSON })
+    @WithSession
+    public Uni<Response> metadata(@PathParam("id") String id, @PathParam("file") String file) {
+        if (!ComposeMetadata.FILES.contains(file)) {
+            return Uni.createFrom().item(problem(404, "no-such-metadata", "No such metadata file",
+                    "'" + file + "' is not one of " + ComposeMetadata.FILES, Map.of()));
+        }
+        return metadata.get(id, file).map(content -> content == null
+                ? problem(404, "no-such-compose", "No such compose", "no compose has the id '" + id + "'", Map.of())
+                : Response.ok(content, MediaType.APPLICATION_JSON).build());
+    }
+
     private static Response respond(IntakeOutcome outcome, ComposeRequested request) {
         if (outcome instanceof IntakeOutcome.Started started) {
             return accepted(started.composeId().value(), request);
         }
         if (outcome instanceof IntakeOutcome.AlreadyStarted again) {
             return accepted(again.composeId().value(), request);
+        }
+        if (outcome instanceof IntakeOutcome.Duplicate) {
+            throw new IllegalStateException("a REST request has no event id to repeat");
         }
         // REST reports pointers into the manifest it was given, not into the request event.
         return invalid(((IntakeOutcome.Rejected) outcome).violations().stream()

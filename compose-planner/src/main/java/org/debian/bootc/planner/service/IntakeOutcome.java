@@ -16,6 +16,10 @@ public sealed interface IntakeOutcome {
     record AlreadyStarted(ComposeId composeId) implements IntakeOutcome {
     }
 
+    /** The event was processed before (event-id inbox); it had its effect then. */
+    record Duplicate() implements IntakeOutcome {
+    }
+
     /** The manifest is invalid; nothing was queued. Pointers start at the request ({@code /manifest/...}). */
     record Rejected(List<Violation> violations) implements IntakeOutcome {
     }

@@ -18,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
  * Release listing them, and an InRelease signed with a throw-away key made by gpg
  * for this JVM. Serve its {@link #root()} over HTTP or as a {@code file:} URI.
  */
-final class FixtureArchive {
+public final class FixtureArchive {
 
     /** The signing key, made once per JVM: key generation is the slow part. */
     static final class Key {
@@ -76,7 +76,7 @@ final class FixtureArchive {
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     private final Map<String, String> fields = new LinkedHashMap<>();
 
-    FixtureArchive(Path root, String suite) {
+    public FixtureArchive(Path root, String suite) {
         this.root = root;
         this.suite = suite;
         fields.put("Origin", "Fixture");
@@ -89,11 +89,11 @@ final class FixtureArchive {
         fields.put("Components", "main");
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
-    Path keyring() {
+    public Path keyring() {
         return Key.get().keyring;
     }
 
@@ -101,7 +101,7 @@ final class FixtureArchive {
         return root.resolve("dists/" + suite);
     }
 
-    FixtureArchive field(String name, String value) {
+    public FixtureArchive field(String name, String value) {
         if (value == null) {
             fields.remove(name);
         } else {
@@ -111,7 +111,7 @@ final class FixtureArchive {
     }
 
     /** Adds an index as text: the plain file is listed, and its {@code .gz} is listed and served. */
-    FixtureArchive index(String path, String text) {
+    public FixtureArchive index(String path, String text) {
         byte[] plain = text.getBytes(StandardCharsets.UTF_8);
         files.put(path, plain);
         files.put(path + ".gz", gzip(plain));
@@ -119,13 +119,13 @@ final class FixtureArchive {
     }
 
     /** Adds a file served and listed as is (e.g. an {@code .xz} made by the test). */
-    FixtureArchive file(String path, byte[] content) {
+    public FixtureArchive file(String path, byte[] content) {
         files.put(path, content);
         return this;
     }
 
     /** Writes the tree: served files (plain ones are only listed, as Debian does), by-hash copies, Release, InRelease. */
-    FixtureArchive write() {
+    public FixtureArchive write() {
         try {
             StringBuilder release = new StringBuilder();
             fields.forEach((k, v) -> release.append(k).append(": ").append(v).append('\n'));

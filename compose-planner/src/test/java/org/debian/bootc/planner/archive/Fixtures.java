@@ -1,13 +1,13 @@
 package org.debian.bootc.planner.archive;
 
 /** Hand-written index text for the unit tests: small, but shaped like Debian's. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
 
     /** A tiny main/binary-amd64/Packages: a base, a library, a program, a conflict, a broken dependency. */
-    static final String PACKAGES_AMD64 = """
+    public static final String PACKAGES_AMD64 = """
             Package: base-files
             Version: 12.4+deb12u1
             Architecture: amd64
@@ -83,7 +83,7 @@ final class Fixtures {
             """;
 
     /** A tiny main/source/Sources: hello in two versions, one with folded build-dependencies. */
-    static final String SOURCES = """
+    public static final String SOURCES = """
             Package: hello
             Binary: hello
             Version: 2.10-3

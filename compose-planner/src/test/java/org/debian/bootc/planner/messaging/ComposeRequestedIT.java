@@ -41,7 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = LocalStackTestResource.class, scope = TestResourceScope.GLOBAL)
 class ComposeRequestedIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     private static String kafka() {
         return LocalStackTestResource.kafka().bootstrapServers();
@@ -71,9 +71,14 @@ class ComposeRequestedIT {
                     + "and event_id = ? and topic = 'compose-requested'", event.id()));
             assertEquals(1, count("select count(*) from compose where request_id = ? and compose_id = ? "
                     + "and status = 'STARTED'", requestId, started.composeId().value()));
-            // marked published once the broker has acknowledged it, just after the probe may see it
-            awaitCount(1, "select count(*) from outbox where msg_key = ? and published_at is not null",
-                    started.composeId().value());
+            // the status, the plan and the builds leave through the outbox in one transaction; each
+            // row is marked published once the broker has acknowledged it, just after the probe may see it
+            String composeId = started.composeId().value();
+            awaitCount(0, "select count(*) from outbox where msg_key = ? and published_at is null", composeId);
+            assertEquals(1, count("select count(*) from outbox where msg_key = ? and topic = 'compose-status'",
+                    composeId));
+            assertEquals(1, count("select count(*) from outbox where msg_key = ? and topic = 'compose-planned'",
+                    composeId));
         }
     }
 

@@ -49,7 +49,7 @@ class KcatRecipeIT {
             assertEquals(0, kcat.exitValue(), "kcat failed: " + output);
 
             ConsumerRecord<String, byte[]> record = status.await(r -> statusFor(r, requestId) != null,
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(120));
             assertEquals(ComposeStatus.STARTED, statusFor(record, requestId).newStatus());
         }
     }

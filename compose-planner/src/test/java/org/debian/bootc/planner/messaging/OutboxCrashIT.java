@@ -73,7 +73,7 @@ class OutboxCrashIT {
         try (PlannerProcess planner = PlannerProcess.start("crash-planner-1", faulty)) {
             planner.awaitReadiness(200, Duration.ofSeconds(90));
             TopicProbe.produce(kafka, TOPIC, event.key(), event.headers(), event.payload());
-            assertEquals(OutboxRelay.HALT_EXIT_CODE, planner.awaitExit(Duration.ofSeconds(60)),
+            assertEquals(OutboxRelay.HALT_EXIT_CODE, planner.awaitExit(Duration.ofSeconds(180)),
                     "the planner halts at the fault point");
         }
 

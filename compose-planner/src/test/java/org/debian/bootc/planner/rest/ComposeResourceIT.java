@@ -49,7 +49,7 @@ class ComposeResourceIT {
                     .body("composeId", equalTo(composeId))
                     .body("status", equalTo("STARTED"))
                     .body("type", equalTo("test"));
-            var record = status.await(r -> statusFor(r, requestId) != null, Duration.ofSeconds(30));
+            var record = status.await(r -> statusFor(r, requestId) != null, Duration.ofSeconds(120));
             assertEquals(ComposeStatus.STARTED, statusFor(record, requestId).newStatus());
         }
     }
