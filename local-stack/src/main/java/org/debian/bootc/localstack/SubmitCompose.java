@@ -170,8 +170,9 @@ public final class SubmitCompose {
             }
             case STARTED -> {
                 if (until.equals("started")) {
-                    out.println("STARTED is as far as the pipeline goes today: package sets, builds and the image"
-                            + " come with the planner, scheduler, executor and publisher work.");
+                    out.println("STARTED: the package set is resolved and the builds are queued (see the planner's"
+                            + " /composes/<id>/metadata/packages.json); this command does not yet follow the builds"
+                            + " and the image to FINISHED.");
                     return OK;
                 }
                 return null;
