@@ -14,10 +14,14 @@ import org.debian.bootc.scheduler.Compose;
 public class ComposeRepository {
 
     private static final String COLUMNS = "compose_id, plan, expected_tasks, planned_at, cancelled_at, cancelled_by, "
-            + "cancel_reason, outcome, built_at, created_at";
+            + "cancel_reason, outcome, built_at, created_at, handoff_error";
 
     /** Creates the compose row if absent and locks it for the rest of the transaction. */
     public Compose lockOrCreate(Sql sql, String composeId) throws SQLException {
+        Optional<Compose> known = lock(sql, composeId);
+        if (known.isPresent()) {
+            return known.get();
+        }
         sql.update("insert into compose (compose_id) values (?) on conflict do nothing", composeId);
         return lock(sql, composeId).orElseThrow();
     }
@@ -51,15 +55,20 @@ public class ComposeRepository {
         sql.update("update compose set outcome = ?, built_at = now() where compose_id = ?", outcome, composeId);
     }
 
+    public void handoffFailed(Sql sql, String composeId, String why) throws SQLException {
+        sql.update("update compose set handoff_error = ? where compose_id = ?", why, composeId);
+    }
+
     /** A retried task reopens a compose that was handed off: a new compose-built follows when it is done again. */
     public void reopen(Sql sql, String composeId) throws SQLException {
-        sql.update("update compose set outcome = null, built_at = null where compose_id = ?", composeId);
+        sql.update("update compose set outcome = null, built_at = null, handoff_error = null where compose_id = ?",
+                composeId);
     }
 
     static Compose map(ResultSet rs) throws SQLException {
         return new Compose(rs.getString("compose_id"), rs.getString("plan"), Sql.strings(rs, "expected_tasks"),
                 Sql.instant(rs, "planned_at"), Sql.instant(rs, "cancelled_at"), rs.getString("cancelled_by"),
                 rs.getString("cancel_reason"), rs.getString("outcome"), Sql.instant(rs, "built_at"),
-                Sql.instant(rs, "created_at"));
+                Sql.instant(rs, "created_at"), rs.getString("handoff_error"));
     }
 }

@@ -19,7 +19,7 @@ public final class Views {
     /** A compose with its progress: task counts by status and by result. */
     public record ComposeSummary(String composeId, boolean planned, Integer expectedTasks, long tasks,
             Map<String, Long> byStatus, Map<String, Long> byResult, long terminal, String outcome, Instant builtAt,
-            Instant cancelledAt, String cancelledBy, String cancelReason, Instant createdAt) {
+            Instant cancelledAt, String cancelledBy, String cancelReason, Instant createdAt, String handoffError) {
 
         /** Percent of the expected (or known) tasks that are terminal. */
         public int percentDone() {
@@ -31,6 +31,9 @@ public final class Views {
         public String state() {
             if (cancelledAt != null) {
                 return "cancelled";
+            }
+            if (handoffError != null) {
+                return "done (" + outcome + "), not handed off";
             }
             if (outcome != null) {
                 return "built (" + outcome + ")";

@@ -109,6 +109,6 @@ public class TaskQueries {
         long terminal = byStatus.get("completed") + byStatus.get("aborted");
         return new ComposeSummary(c.composeId(), c.planned(), c.planned() ? c.expectedTasks().size() : null, total[0],
                 byStatus, byResult, terminal, c.outcome(), c.builtAt(), c.cancelledAt(), c.cancelledBy(),
-                c.cancelReason(), c.createdAt());
+                c.cancelReason(), c.createdAt(), c.handoffError());
     }
 }

@@ -442,7 +442,10 @@ public class TaskScheduler {
         if (!compose.planned() || compose.builtAt() != null || compose.cancelled()) {
             return;
         }
-        if (sql.count("select count(*) from task where compose_id = ? and status in ('pending', 'blocked', 'running')",
+        // exists, not count: one index probe however many tasks are still open
+        if (sql.count("""
+                select count(*) from (select 1 from task
+                    where compose_id = ? and status in ('pending', 'blocked', 'running') limit 1) open""",
                 compose.composeId()) > 0) {
             return;
         }
@@ -465,7 +468,17 @@ public class TaskScheduler {
         ComposePlan plan = plan(compose);
         ComposeOutcome outcome = plan.failable().judge(results);
         composes.built(sql, compose.composeId(), outcome.wireName());
-        outbox.enqueue(sql, new ComposeBuilt(new ComposeId(compose.composeId()), results, outcome, plan));
+        try {
+            outbox.enqueue(sql, new ComposeBuilt(new ComposeId(compose.composeId()), results, outcome, plan));
+        } catch (IllegalArgumentException e) {
+            // The event cannot be written (a big compose's results are over the event size limit). The result
+            // that completed the compose must still be applied, so the compose records why it was not handed off.
+            String why = "compose-built could not be written: " + e.getMessage();
+            composes.handoffFailed(sql, compose.composeId(), why);
+            LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
+                    outcome.wireName(), why);
+            return;
+        }
         LOG.infof("compose %s built: %d task(s), outcome %s", compose.composeId(), results.size(), outcome.wireName());
     }
 

@@ -364,6 +364,36 @@ class TaskLifecycleIT {
     }
 
     @Test
+    void aComposeWhoseHandOffIsOverTheEventSizeLimitStillAppliesItsLastResultAndSaysWhy() throws Exception {
+        ComposeId compose = newCompose();
+        TaskId a = taskId(compose, "hugea", "amd64");
+        TaskId b = taskId(compose, "hugeb", "amd64");
+        send(planned(compose, a, b));
+        send(queued(compose, "hugea", "amd64", null));
+        send(queued(compose, "hugeb", "amd64", null));
+        dispatched(a, 1);
+        dispatched(b, 1);
+        // each result fits in an event (about 390 KB); the two together in compose-built do not
+        for (TaskId t : List.of(a, b)) {
+            org.debian.bootc.events.ArtifactRef[] many = new org.debian.bootc.events.ArtifactRef[1400];
+            for (int i = 0; i < many.length; i++) {
+                many[i] = deb(t, "pkg" + i + "_1.0-1_amd64.deb");
+            }
+            send(built(t, 1, compose, EXECUTOR, BuildResult.SUCCESS, many));
+        }
+        awaitTask(a, is("completed", "success"), "completed with success");
+        awaitTask(b, is("completed", "success"), "completed with success: the last result is applied, not dead-lettered");
+        Map<String, Object> row = Fixtures.awaitRows(
+                "select * from compose where compose_id = ? and handoff_error is not null", compose.value()).get(0);
+        assertEquals("complete", row.get("outcome"));
+        assertTrue(row.get("handoff_error").toString().startsWith("compose-built could not be written: ComposeBuilt payload is "),
+                row.get("handoff_error").toString());
+        assertTrue(row.get("handoff_error").toString().endsWith("over the limit of 524288 bytes"),
+                row.get("handoff_error").toString());
+        assertTrue(more(built, compose.value()).isEmpty(), "no compose-built");
+    }
+
+    @Test
     void aComposeWithoutTasksIsHandedOffAtOnce() throws Exception {
         ComposeId compose = newCompose();
         send(planned(compose));
