@@ -8,15 +8,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.events.ChrootReady;
-import org.debian.bootc.events.ComposeCancelRequested;
-import org.debian.bootc.events.ComposePlanned;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.ExecutorHeartbeat;
 import org.debian.bootc.events.IncomingEvent;
-import org.debian.bootc.events.PackageBuildQueued;
-import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.Transactions;
 import org.debian.bootc.scheduler.service.DispatchPass;
