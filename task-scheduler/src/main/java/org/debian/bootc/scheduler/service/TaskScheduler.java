@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -370,7 +372,9 @@ public class TaskScheduler {
             return;
         }
         if (from != TaskStatus.PENDING) {
-            task = transition(sql, task, from, TaskStatus.PENDING, null, task.reason(), null);
+            // a blocked task's "waiting for …" no longer holds
+            task = transition(sql, task, from, TaskStatus.PENDING, null,
+                    from == null ? null : "every dependency completed with success", null);
         }
         dispatch(sql, compose, task);
     }
@@ -454,9 +458,10 @@ public class TaskScheduler {
                 < expected.size()) {
             return; // some announced tasks have not arrived yet
         }
+        Set<String> announced = new HashSet<>(expected);
         List<PackageResult> results = new ArrayList<>();
         for (Task task : tasks.ofCompose(sql, compose.composeId())) {
-            if (!expected.contains(task.taskId())) {
+            if (!announced.contains(task.taskId())) {
                 continue;
             }
             List<ArtifactRef> artifacts = task.currentAttempt() == 0 ? List.of()

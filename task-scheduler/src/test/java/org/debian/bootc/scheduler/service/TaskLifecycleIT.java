@@ -137,7 +137,9 @@ class TaskLifecycleIT {
         TaskStatusChanged doneA = status(a, TaskStatus.RUNNING, TaskStatus.COMPLETED);
         assertEquals(TaskResult.SUCCESS, doneA.result());
         dispatched(b, 1);
-        status(b, TaskStatus.BLOCKED, TaskStatus.PENDING);
+        assertEquals("every dependency completed with success",
+                status(b, TaskStatus.BLOCKED, TaskStatus.PENDING).reason(),
+                "the reason it was blocked no longer holds");
         assertTrue(more(dispatches, c.value()).isEmpty(), "c still waits for b");
         assertEquals("blocked", task(c).get("status"));
         assertEquals("waiting for " + b, task(c).get("reason"));
