@@ -1,11 +1,12 @@
 package org.debian.bootc.scheduler.messaging;
 
+import java.sql.SQLException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
+import org.debian.bootc.scheduler.repository.Sql;
 
 /**
  * Event-id dedupe. Called inside the transaction that applies the event's effect,
@@ -19,17 +20,10 @@ public class Inbox {
      *
      * @return true the first time; false when the event was already processed (a redelivery)
      */
-    public Uni<Boolean> claim(String consumer, String eventId, ConsumerRecord<?, ?> record) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
+    public boolean claim(Sql sql, String consumer, String eventId, ConsumerRecord<?, ?> record) throws SQLException {
+        return sql.update("""
                 insert into processed_event (consumer, event_id, topic, kafka_partition, kafka_offset)
-                values (?1, ?2, ?3, ?4, ?5)
-                on conflict do nothing""")
-                .setParameter(1, consumer)
-                .setParameter(2, eventId)
-                .setParameter(3, record.topic())
-                .setParameter(4, record.partition())
-                .setParameter(5, record.offset())
-                .executeUpdate())
-                .map(inserted -> inserted == 1);
+                values (?, ?, ?, ?, ?)
+                on conflict do nothing""", consumer, eventId, record.topic(), record.partition(), record.offset()) == 1;
     }
 }

@@ -1,5 +1,7 @@
 package org.debian.bootc.scheduler.messaging;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,16 +10,20 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.ExecutorHeartbeat;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.scheduler.repository.Sql;
+import org.debian.bootc.scheduler.repository.Transactions;
+import org.debian.bootc.scheduler.service.DispatchPass;
+import org.debian.bootc.scheduler.service.TaskScheduler;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
- * The scheduler's four inputs. Each record is decoded and validated (an invalid one
- * goes to {@code <topic>.dlq} with the reason) and claimed in the inbox, so a
- * redelivery is recognised. Task state, gating and dispatch are the state machine's
- * work and are not here yet: a valid event is recorded and logged.
+ * The scheduler's inputs. Each record is decoded and validated (an invalid one goes
+ * to {@code <topic>.dlq} with the reason), claimed in the inbox and applied to the
+ * task state in one transaction, so a redelivery has no second effect. Records of one
+ * channel are applied in order, one at a time; the offset is committed after.
  */
 @ApplicationScoped
 public class SchedulerEventConsumer {
@@ -25,39 +31,86 @@ public class SchedulerEventConsumer {
     static final String CONSUMER = "task-scheduler";
     private static final Logger LOG = Logger.getLogger(SchedulerEventConsumer.class);
 
+    /** Applies one decoded event inside the transaction. */
+    @FunctionalInterface
+    private interface Apply<E> {
+        void apply(Sql sql, E event) throws java.sql.SQLException;
+    }
+
     private final EventCodec codec;
     private final Inbox inbox;
+    private final Transactions transactions;
+    private final TaskScheduler scheduler;
+    private final DispatchPass dispatchPass;
 
-    public SchedulerEventConsumer(EventCodec codec, Inbox inbox) {
+    public SchedulerEventConsumer(EventCodec codec, Inbox inbox, Transactions transactions, TaskScheduler scheduler,
+            DispatchPass dispatchPass) {
         this.codec = codec;
         this.inbox = inbox;
+        this.transactions = transactions;
+        this.scheduler = scheduler;
+        this.dispatchPass = dispatchPass;
+    }
+
+    @Incoming("compose-planned")
+    @Blocking
+    public void composePlanned(ConsumerRecord<String, byte[]> record) {
+        receive(EventType.COMPOSE_PLANNED, record, scheduler::planned);
     }
 
     @Incoming("package-build-queued")
-    public Uni<Void> packageBuildQueued(ConsumerRecord<String, byte[]> record) {
-        return receive(EventType.PACKAGE_BUILD_QUEUED, record);
+    @Blocking
+    public void packageBuildQueued(ConsumerRecord<String, byte[]> record) {
+        receive(EventType.PACKAGE_BUILD_QUEUED, record, scheduler::queued);
     }
 
     @Incoming("chroot-ready")
-    public Uni<Void> chrootReady(ConsumerRecord<String, byte[]> record) {
-        return receive(EventType.CHROOT_READY, record);
+    @Blocking
+    public void chrootReady(ConsumerRecord<String, byte[]> record) {
+        receive(EventType.CHROOT_READY, record, scheduler::chrootReady);
     }
 
     @Incoming("package-built")
-    public Uni<Void> packageBuilt(ConsumerRecord<String, byte[]> record) {
-        return receive(EventType.PACKAGE_BUILT, record);
+    @Blocking
+    public void packageBuilt(ConsumerRecord<String, byte[]> record) {
+        receive(EventType.PACKAGE_BUILT, record, scheduler::built);
+    }
+
+    @Incoming("compose-cancel")
+    @Blocking
+    public void composeCancel(ConsumerRecord<String, byte[]> record) {
+        receive(EventType.COMPOSE_CANCEL_REQUESTED, record, (sql, e) -> {
+            var result = scheduler.cancel(sql, e.composeId().value(), e.requestedBy(), e.reason(), true);
+            LOG.infof("cancel of %s requested by %s: %s", e.composeId(), e.requestedBy(), result.message());
+        });
     }
 
     @Incoming("executor-heartbeat")
-    public Uni<Void> executorHeartbeat(ConsumerRecord<String, byte[]> record) {
-        return receive(EventType.EXECUTOR_HEARTBEAT, record);
+    @Blocking
+    public void executorHeartbeat(ConsumerRecord<String, byte[]> record) {
+        IncomingEvent<ExecutorHeartbeat> event = codec.decodeOrReject(EventType.EXECUTOR_HEARTBEAT, record);
+        List<String> newlyServed = transactions.run(sql -> inbox.claim(sql, CONSUMER, event.id(), record)
+                ? scheduler.heartbeat(sql, event.payload())
+                : List.<String>of());
+        if (!newlyServed.isEmpty()) {
+            LOG.infof("executor %s now serves %s: dispatching their pending tasks", event.payload().executorId(),
+                    newlyServed);
+            dispatchPass.wake();
+        }
     }
 
-    private Uni<Void> receive(EventType<?> type, ConsumerRecord<String, byte[]> record) {
-        IncomingEvent<?> event = codec.decodeOrReject(type, record);
-        return Panache.withTransaction(() -> inbox.claim(CONSUMER, event.id(), record))
-                .invoke(first -> LOG.infof("%s %s key=%s %s", type.ceType(), event.id(), record.key(),
-                        first ? "recorded" : "already processed; skipped"))
-                .replaceWithVoid();
+    private <E extends org.debian.bootc.events.Event> void receive(EventType<E> type,
+            ConsumerRecord<String, byte[]> record, Apply<E> apply) {
+        IncomingEvent<E> event = codec.decodeOrReject(type, record);
+        boolean first = transactions.run(sql -> {
+            if (!inbox.claim(sql, CONSUMER, event.id(), record)) {
+                return false;
+            }
+            apply.apply(sql, event.payload());
+            return true;
+        });
+        if (!first) {
+            LOG.infof("%s %s key=%s already processed; skipped", type.ceType(), event.id(), record.key());
+        }
     }
 }

@@ -1,0 +1,48 @@
+package org.debian.bootc.scheduler.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.debian.bootc.events.Event;
+import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.events.OutgoingEvent;
+import org.debian.bootc.scheduler.config.SchedulerConfig;
+import org.debian.bootc.scheduler.repository.Sql;
+
+/**
+ * Writes the events a state change causes into the {@code outbox} table, inside the
+ * caller's transaction. {@link OutboxRelay} publishes them once committed.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final EventCodec codec;
+    private final ObjectMapper mapper;
+    private final String source;
+
+    public Outbox(EventCodec codec, SchedulerConfig config) {
+        this.codec = codec;
+        this.mapper = codec.mapper();
+        this.source = config.eventSource();
+    }
+
+    /** Encodes (and so validates against its schema) and stores one event; returns its CloudEvents id. */
+    public String enqueue(Sql sql, Event event) throws SQLException {
+        OutgoingEvent out = codec.encode(event, source);
+        String headers;
+        try {
+            headers = mapper.writeValueAsString(out.headers());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("outbox headers of " + out.id() + " cannot be written as JSON", e);
+        }
+        sql.update("insert into outbox (event_id, topic, msg_key, headers, payload) values (?, ?, ?, ?, ?)",
+                out.id(), out.topic(), out.key(), headers, new String(out.payload(), StandardCharsets.UTF_8));
+        sql.markOutboxWritten();
+        return out.id();
+    }
+}

@@ -1,0 +1,178 @@
+package org.debian.bootc.scheduler.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.scheduler.config.SchedulerConfig;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
+/**
+ * Publishes committed outbox rows to Kafka and marks them published only once the
+ * broker has acknowledged them. Rows are locked with {@code SKIP LOCKED}, so several
+ * replicas can relay side by side. A crash after the send and before the mark
+ * publishes the row again on the next pass: consumers dedupe by {@code ce_id}.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    static final int HALT_EXIT_CODE = 86;
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
+
+    private final DataSource dataSource;
+    private final MutinyEmitter<ProducerRecord<String, byte[]>> emitter;
+    private final SchedulerConfig config;
+    private final ObjectMapper mapper;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    public OutboxRelay(DataSource dataSource, @Channel("outbox") MutinyEmitter<ProducerRecord<String, byte[]>> emitter,
+            SchedulerConfig config, EventCodec codec) {
+        this.dataSource = dataSource;
+        this.emitter = emitter;
+        this.config = config;
+        this.mapper = codec.mapper();
+    }
+
+    /** Safety net: picks up rows whose wake-up was lost (e.g. committed by a replica or before a crash). */
+    // delayed: the first pass would otherwise run before the outgoing channel is connected
+    @Scheduled(every = "${bootc.scheduler.outbox-poll-interval:1s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledPass() {
+        wake();
+    }
+
+    /**
+     * Asks for a relay pass soon, on the relay's own thread; called after a transaction
+     * that wrote outbox rows has committed. Passes never overlap; a wake-up during a
+     * pass runs one more.
+     */
+    public void wake() {
+        pending.set(true);
+        if (running.compareAndSet(false, true)) {
+            worker.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (pending.getAndSet(false)) {
+                try {
+                    while (publishBatch() == config.outboxBatchSize()) {
+                        // a full batch means more may be waiting
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warnf("outbox relay pass failed, rows stay pending for the next pass: %s", e.toString());
+                }
+            }
+        } finally {
+            running.set(false);
+        }
+        if (pending.get() && running.compareAndSet(false, true)) {
+            worker.execute(this::drain);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    /** Publishes up to one batch of pending rows; returns how many were published. */
+    public int publishBatch() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<Row> rows = lockPending(connection);
+                if (rows.isEmpty()) {
+                    connection.commit();
+                    return 0;
+                }
+                if ("halt-before-publish".equals(config.faultPoint())) {
+                    LOG.errorf("fault point halt-before-publish: halting with %d committed outbox rows unpublished", rows.size());
+                    Runtime.getRuntime().halt(HALT_EXIT_CODE);
+                }
+                List<Uni<Void>> sends = new ArrayList<>(rows.size());
+                for (Row row : rows) {
+                    sends.add(emitter.send(row.toProducerRecord()));
+                }
+                Uni.join().all(sends).andFailFast().await().atMost(config.outboxSendTimeout());
+                markPublished(connection, rows);
+                connection.commit();
+                return rows.size();
+            } catch (RuntimeException | SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private List<Row> lockPending(Connection connection) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                select seq, topic, msg_key, headers, payload from outbox
+                where published_at is null order by seq limit ? for update skip locked""")) {
+            select.setInt(1, config.outboxBatchSize());
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            readHeaders(rs.getString(4)), rs.getString(5)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private Map<String, String> readHeaders(String json) {
+        try {
+            return mapper.readValue(json, HEADERS);
+        } catch (Exception e) {
+            throw new IllegalStateException("outbox headers are not a JSON object of strings: " + json, e);
+        }
+    }
+
+    private static void markPublished(Connection connection, List<Row> rows) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "update outbox set published_at = now() where seq = any (?)")) {
+            update.setArray(1, connection.createArrayOf("bigint", rows.stream().map(Row::seq).toArray()));
+            update.executeUpdate();
+        }
+    }
+
+    private record Row(long seq, String topic, String key, Map<String, String> headers, String payload) {
+
+        ProducerRecord<String, byte[]> toProducerRecord() {
+            RecordHeaders kafkaHeaders = new RecordHeaders();
+            headers.forEach((name, value) -> kafkaHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
+            return new ProducerRecord<>(topic, null, key, payload.getBytes(StandardCharsets.UTF_8), kafkaHeaders);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.debian.bootc.scheduler.repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.debian.bootc.events.ArtifactRef;
+import org.debian.bootc.scheduler.Attempt;
+
+/** Attempts of tasks, with the artifacts and buildroots they produced. */
+@ApplicationScoped
+public class AttemptRepository {
+
+    private static final String COLUMNS = "task_id, attempt, supersedes, executor_id, lease_expires_at, dispatched_at, "
+            + "buildroot_id, result, log_location, log_tail, duration_ms, applied, ended_at, end_reason, reused_task_id, "
+            + "reused_attempt";
+
+    /** A buildroot as recorded from chroot-ready. */
+    public record Buildroot(String buildrootId, String taskId, int attempt, String executorId, String architecture,
+            String baseKey, String installed, Instant createdAt) {
+    }
+
+    /** An attempt of a running task whose lease ran out. */
+    public record Expired(String taskId, String composeId, int attempt) {
+    }
+
+    public void dispatched(Sql sql, String taskId, int attempt, Integer supersedes, Instant leaseExpiresAt)
+            throws SQLException {
+        sql.update("""
+                insert into attempt (task_id, attempt, supersedes, lease_expires_at, dispatched_at)
+                values (?, ?, ?, ?, now())""", taskId, attempt, supersedes, leaseExpiresAt);
+    }
+
+    /** An attempt satisfied without a build: the artifacts of {@code from} are taken over. */
+    public void reused(Sql sql, String taskId, int attempt, Integer supersedes, Attempt from) throws SQLException {
+        sql.update("""
+                insert into attempt (task_id, attempt, supersedes, result, log_location, applied, ended_at, end_reason,
+                    reused_task_id, reused_attempt)
+                values (?, ?, ?, 'success', ?, true, now(), 'reused', ?, ?)""", taskId, attempt, supersedes,
+                from.logLocation(), from.taskId(), from.attempt());
+        sql.update("""
+                insert into artifact (task_id, attempt, sha256, category, name, size, location)
+                select ?, ?, sha256, category, name, size, location from artifact where task_id = ? and attempt = ?""",
+                taskId, attempt, from.taskId(), from.attempt());
+    }
+
+    public Optional<Attempt> find(Sql sql, String taskId, int attempt) throws SQLException {
+        return sql.one("select " + COLUMNS + " from attempt where task_id = ? and attempt = ?", AttemptRepository::map,
+                taskId, attempt);
+    }
+
+    public List<Attempt> ofTask(Sql sql, String taskId) throws SQLException {
+        return sql.list("select " + COLUMNS + " from attempt where task_id = ? order by attempt", AttemptRepository::map,
+                taskId);
+    }
+
+    /** A successful applied attempt of another task with the same content key, oldest first. */
+    public Optional<Attempt> reusable(Sql sql, String contentKey, String exceptTaskId) throws SQLException {
+        return sql.one("""
+                select a.task_id, a.attempt, a.supersedes, a.executor_id, a.lease_expires_at, a.dispatched_at,
+                    a.buildroot_id, a.result, a.log_location, a.log_tail, a.duration_ms, a.applied, a.ended_at,
+                    a.end_reason, a.reused_task_id, a.reused_attempt
+                from attempt a join task t on t.task_id = a.task_id
+                where t.content_key = ? and t.task_id <> ? and a.result = 'success' and a.applied
+                order by a.created_at limit 1""", AttemptRepository::map, contentKey, exceptTaskId);
+    }
+
+    /** Records the end of an attempt as the executor reported it. */
+    public void recordResult(Sql sql, String taskId, int attempt, String result, String executorId,
+            String buildrootId, String logLocation, String logTail, long durationMillis, boolean applied)
+            throws SQLException {
+        sql.update("""
+                update attempt set result = ?, executor_id = coalesce(executor_id, ?), buildroot_id = coalesce(buildroot_id, ?),
+                    log_location = ?, log_tail = ?, duration_ms = ?, applied = ?, ended_at = coalesce(ended_at, now()),
+                    end_reason = coalesce(end_reason, ?)
+                where task_id = ? and attempt = ?""", result, executorId, buildrootId, logLocation, logTail,
+                durationMillis, applied, result, taskId, attempt);
+    }
+
+    /** Ends an attempt that will not be applied: superseded, cancelled. */
+    public void end(Sql sql, String taskId, int attempt, String reason) throws SQLException {
+        sql.update("update attempt set ended_at = now(), end_reason = ? where task_id = ? and attempt = ? and ended_at is null",
+                reason, taskId, attempt);
+    }
+
+    public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) throws SQLException {
+        for (ArtifactRef a : artifacts) {
+            sql.update("""
+                    insert into artifact (task_id, attempt, sha256, category, name, size, location)
+                    values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", taskId, attempt, a.sha256(), a.category(),
+                    a.name(), a.size(), a.location());
+        }
+    }
+
+    public List<ArtifactRef> artifacts(Sql sql, String taskId, int attempt) throws SQLException {
+        return sql.list("""
+                select sha256, category, name, size, location from artifact where task_id = ? and attempt = ?
+                order by name""", rs -> new ArtifactRef(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getLong(4), rs.getString(5)), taskId, attempt);
+    }
+
+    public boolean addBuildroot(Sql sql, String buildrootId, String taskId, int attempt, String executorId,
+            String architecture, String baseKey, String installedJson) throws SQLException {
+        boolean inserted = sql.update("""
+                insert into buildroot (buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed)
+                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", buildrootId, taskId, attempt, executorId,
+                architecture, baseKey, installedJson) == 1;
+        sql.update("""
+                update attempt set buildroot_id = ?, executor_id = coalesce(executor_id, ?)
+                where task_id = ? and attempt = ?""", buildrootId, executorId, taskId, attempt);
+        return inserted;
+    }
+
+    public Optional<Buildroot> buildroot(Sql sql, String buildrootId) throws SQLException {
+        return sql.one("""
+                select buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed, created_at
+                from buildroot where buildroot_id = ?""", rs -> new Buildroot(rs.getString(1), rs.getString(2),
+                rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                Sql.instant(rs, "created_at")), buildrootId);
+    }
+
+    /**
+     * Renews the leases of the current attempts of running tasks that {@code executorId}
+     * reports running (and that no other executor holds). Returns how many were renewed.
+     */
+    public int renewLeases(Sql sql, String executorId, List<String> running, Instant leaseExpiresAt)
+            throws SQLException {
+        if (running.isEmpty()) {
+            return 0;
+        }
+        return sql.update("""
+                update attempt a set lease_expires_at = ?, executor_id = coalesce(a.executor_id, ?)
+                from task t
+                where t.task_id = a.task_id and a.attempt = t.current_attempt and t.status = 'running'
+                  and a.ended_at is null and a.task_id = any (?) and (a.executor_id is null or a.executor_id = ?)""",
+                leaseExpiresAt, executorId, running, executorId);
+    }
+
+    public List<Expired> expired(Sql sql, int limit) throws SQLException {
+        return sql.list("""
+                select a.task_id, t.compose_id, a.attempt from attempt a join task t on t.task_id = a.task_id
+                where t.status = 'running' and a.attempt = t.current_attempt and a.ended_at is null
+                  and a.lease_expires_at < now()
+                order by a.lease_expires_at limit ?""", rs -> new Expired(rs.getString(1), rs.getString(2),
+                rs.getInt(3)), limit);
+    }
+
+    static Attempt map(ResultSet rs) throws SQLException {
+        long duration = rs.getLong("duration_ms");
+        Long durationMillis = rs.wasNull() ? null : duration;
+        return new Attempt(rs.getString("task_id"), rs.getInt("attempt"), Sql.integer(rs, "supersedes"),
+                rs.getString("executor_id"), Sql.instant(rs, "lease_expires_at"), Sql.instant(rs, "dispatched_at"),
+                rs.getString("buildroot_id"), rs.getString("result"), rs.getString("log_location"),
+                rs.getString("log_tail"), durationMillis, rs.getBoolean("applied"), Sql.instant(rs, "ended_at"),
+                rs.getString("end_reason"), rs.getString("reused_task_id"), Sql.integer(rs, "reused_attempt"));
+    }
+}

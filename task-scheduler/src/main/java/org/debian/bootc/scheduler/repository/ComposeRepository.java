@@ -1,0 +1,74 @@
+package org.debian.bootc.scheduler.repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.debian.bootc.scheduler.Compose;
+
+/** The compose table. Every state change of a compose's tasks first locks the compose row. */
+@ApplicationScoped
+public class ComposeRepository {
+
+    private static final String COLUMNS = "compose_id, plan, expected_tasks, planned_at, cancelled_at, cancelled_by, "
+            + "cancel_reason, outcome, built_at, created_at, handoff_error";
+
+    /** Creates the compose row if absent and locks it for the rest of the transaction. */
+    public Compose lockOrCreate(Sql sql, String composeId) throws SQLException {
+        Optional<Compose> known = lock(sql, composeId);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        sql.update("insert into compose (compose_id) values (?) on conflict do nothing", composeId);
+        return lock(sql, composeId).orElseThrow();
+    }
+
+    /** Locks an existing compose row; empty when the compose is unknown. */
+    public Optional<Compose> lock(Sql sql, String composeId) throws SQLException {
+        return sql.one("select " + COLUMNS + " from compose where compose_id = ? for update", ComposeRepository::map,
+                composeId);
+    }
+
+    public Optional<Compose> find(Sql sql, String composeId) throws SQLException {
+        return sql.one("select " + COLUMNS + " from compose where compose_id = ?", ComposeRepository::map, composeId);
+    }
+
+    public List<Compose> list(Sql sql, int limit) throws SQLException {
+        return sql.list("select " + COLUMNS + " from compose order by created_at desc limit ?", ComposeRepository::map,
+                limit);
+    }
+
+    public void plan(Sql sql, String composeId, String planJson, List<String> expectedTasks) throws SQLException {
+        sql.update("update compose set plan = ?, expected_tasks = ?, planned_at = now() where compose_id = ?",
+                planJson, expectedTasks, composeId);
+    }
+
+    public void cancel(Sql sql, String composeId, String by, String reason) throws SQLException {
+        sql.update("update compose set cancelled_at = now(), cancelled_by = ?, cancel_reason = ? where compose_id = ?",
+                by, reason, composeId);
+    }
+
+    public void built(Sql sql, String composeId, String outcome) throws SQLException {
+        sql.update("update compose set outcome = ?, built_at = now() where compose_id = ?", outcome, composeId);
+    }
+
+    public void handoffFailed(Sql sql, String composeId, String why) throws SQLException {
+        sql.update("update compose set handoff_error = ? where compose_id = ?", why, composeId);
+    }
+
+    /** A retried task reopens a compose that was handed off: a new compose-built follows when it is done again. */
+    public void reopen(Sql sql, String composeId) throws SQLException {
+        sql.update("update compose set outcome = null, built_at = null, handoff_error = null where compose_id = ?",
+                composeId);
+    }
+
+    static Compose map(ResultSet rs) throws SQLException {
+        return new Compose(rs.getString("compose_id"), rs.getString("plan"), Sql.strings(rs, "expected_tasks"),
+                Sql.instant(rs, "planned_at"), Sql.instant(rs, "cancelled_at"), rs.getString("cancelled_by"),
+                rs.getString("cancel_reason"), rs.getString("outcome"), Sql.instant(rs, "built_at"),
+                Sql.instant(rs, "created_at"), rs.getString("handoff_error"));
+    }
+}

@@ -1,0 +1,554 @@
+package org.debian.bootc.scheduler.service;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.events.ArtifactRef;
+import org.debian.bootc.events.BuildTaskCancelled;
+import org.debian.bootc.events.BuildTaskDispatched;
+import org.debian.bootc.events.BuildType;
+import org.debian.bootc.events.ChrootReady;
+import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.ComposeOutcome;
+import org.debian.bootc.events.ComposePlan;
+import org.debian.bootc.events.ComposePlanned;
+import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.events.ExecutorHeartbeat;
+import org.debian.bootc.events.InvalidEventException;
+import org.debian.bootc.events.PackageBuildQueued;
+import org.debian.bootc.events.PackageBuilt;
+import org.debian.bootc.events.PackageResult;
+import org.debian.bootc.events.RejectedEventException;
+import org.debian.bootc.events.SourcePackage;
+import org.debian.bootc.events.TaskId;
+import org.debian.bootc.events.TaskResult;
+import org.debian.bootc.events.TaskStatus;
+import org.debian.bootc.events.TaskStatusChanged;
+import org.debian.bootc.scheduler.Attempt;
+import org.debian.bootc.scheduler.Compose;
+import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.config.SchedulerConfig;
+import org.debian.bootc.scheduler.messaging.Outbox;
+import org.debian.bootc.scheduler.repository.AttemptRepository;
+import org.debian.bootc.scheduler.repository.AttemptRepository.Expired;
+import org.debian.bootc.scheduler.repository.ComposeRepository;
+import org.debian.bootc.scheduler.repository.ExecutorRepository;
+import org.debian.bootc.scheduler.repository.Sql;
+import org.debian.bootc.scheduler.repository.TaskRepository;
+import org.debian.bootc.scheduler.repository.TaskRepository.Dependency;
+
+/**
+ * The task state machine (docs/task-states.md). Every method runs inside the caller's
+ * transaction and first locks the compose row, so the changes to one compose's tasks
+ * are serialised however many consumers, timers and REST calls act on it. Every
+ * status change writes a {@code task-status} event to the outbox in the same
+ * transaction; so do dispatches, cancellations and the hand-off.
+ */
+@ApplicationScoped
+public class TaskScheduler {
+
+    /** What a cancel did. */
+    public record CancelResult(Kind kind, int aborted, int stopped, String message) {
+        /** How a cancel request ended. */
+        public enum Kind {
+            CANCELLED, UNKNOWN, ALREADY_CANCELLED, ALREADY_BUILT
+        }
+    }
+
+    /** What a retry did. */
+    public record RetryResult(Kind kind, String message) {
+        /** How a retry request ended. */
+        public enum Kind {
+            RETRIED, UNKNOWN, CONFLICT
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(TaskScheduler.class);
+    static final String NO_EXECUTOR = "no executor serves ";
+    static final String WAITING_FOR_PLAN = "waiting for the compose's plan (compose-planned)";
+
+    private final SchedulerConfig config;
+    private final ComposeRepository composes;
+    private final TaskRepository tasks;
+    private final AttemptRepository attempts;
+    private final ExecutorRepository executors;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+
+    public TaskScheduler(SchedulerConfig config, ComposeRepository composes, TaskRepository tasks,
+            AttemptRepository attempts, ExecutorRepository executors, Outbox outbox, EventCodec codec) {
+        this.config = config;
+        this.composes = composes;
+        this.tasks = tasks;
+        this.attempts = attempts;
+        this.executors = executors;
+        this.outbox = outbox;
+        this.mapper = codec.mapper();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** package-build-queued: persist the task once (task id and natural key), then gate it. */
+    public void queued(Sql sql, PackageBuildQueued e) throws SQLException {
+        Compose compose = composes.lockOrCreate(sql, e.composeId().value());
+        Task task = new Task(e.taskId().value(), e.composeId().value(), e.source().name(), e.source().version(),
+                e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
+                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
+                null, null);
+        if (!tasks.insert(sql, task)) {
+            LOG.infof("task %s (%s on %s in %s) is already known; the duplicate changes nothing", e.taskId(),
+                    e.source().name(), e.architecture(), e.composeId());
+            return;
+        }
+        tasks.addDependencies(sql, task.taskId(), e.waitsFor().stream().map(TaskId::value).toList());
+        evaluate(sql, compose, task, null);
+    }
+
+    /** compose-planned: the plan and the full list of task ids; dispatch what waited for it. */
+    public void planned(Sql sql, ComposePlanned e) throws SQLException {
+        Compose compose = composes.lockOrCreate(sql, e.composeId().value());
+        if (compose.planned()) {
+            LOG.infof("compose %s is already planned; the repeated plan changes nothing", e.composeId());
+            return;
+        }
+        composes.plan(sql, compose.composeId(), json(e.plan()), e.tasks().stream().map(TaskId::value).toList());
+        compose = composes.find(sql, compose.composeId()).orElseThrow();
+        if (!compose.cancelled()) {
+            for (Task task : tasks.ofCompose(sql, compose.composeId())) {
+                if (task.status() == TaskStatus.PENDING) {
+                    pend(sql, compose, task, TaskStatus.PENDING);
+                }
+            }
+        }
+        composeDone(sql, compose);
+    }
+
+    /** chroot-ready: record the buildroot (Koji keeps every buildroot and what was installed in it). */
+    public void chrootReady(Sql sql, ChrootReady e) throws SQLException {
+        known(sql, e.taskId().value(), e.composeId().value());
+        composes.lock(sql, e.composeId().value());
+        Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
+        Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
+        attempts.addBuildroot(sql, e.buildrootId().value(), task.taskId(), attempt.attempt(), e.executorId().value(),
+                e.architecture(), e.baseKey(), json(e.installed()));
+    }
+
+    /** package-built: record the attempt's end; apply it only when it is the task's current, live attempt. */
+    public void built(Sql sql, PackageBuilt e) throws SQLException {
+        known(sql, e.taskId().value(), e.composeId().value());
+        Compose compose = composes.lock(sql, e.composeId().value()).orElseThrow();
+        Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
+        Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
+        if (attempt.result() != null) {
+            LOG.infof("attempt %d of %s already ended with %s; the repeated result changes nothing", attempt.attempt(),
+                    task.taskId(), attempt.result());
+            return;
+        }
+        boolean live = task.status() == TaskStatus.RUNNING && attempt.attempt() == task.currentAttempt()
+                && attempt.endedAt() == null;
+        attempts.recordResult(sql, task.taskId(), attempt.attempt(), e.result().wireName(), e.executorId().value(),
+                e.buildrootId().value(), e.logLocation(), e.logTail(), e.durationMillis(), live);
+        attempts.addArtifacts(sql, task.taskId(), attempt.attempt(), e.artifacts());
+        if (!live) {
+            LOG.infof("late result %s of attempt %d of %s recorded, not applied (attempt %s; task %s, current attempt %d)",
+                    e.result().wireName(), attempt.attempt(), task.taskId(),
+                    attempt.endReason() == null ? "not current" : attempt.endReason(), task.status().wireName(),
+                    task.currentAttempt());
+            return;
+        }
+        int n = attempt.attempt();
+        switch (e.result()) {
+            case SUCCESS -> complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.SUCCESS, null);
+            case FAILURE -> complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.FAILURE,
+                    "attempt " + n + " failed to build" + lastLine(e.logTail()));
+            case ERROR -> infrastructureTrouble(sql, compose, task, "attempt " + n + " ended in error" + lastLine(e.logTail()));
+            default -> throw reject("result", e.result().wireName(), "is not a build result the scheduler knows");
+        }
+    }
+
+    /**
+     * executor-heartbeat: remember the executor and renew the leases of the tasks it
+     * runs. Returns the architectures that were not served before this heartbeat.
+     */
+    public List<String> heartbeat(Sql sql, ExecutorHeartbeat e) throws SQLException {
+        List<String> running = e.running().stream().map(TaskId::value).toList();
+        List<String> newlyServed = executors.heartbeat(sql, e.executorId().value(), e.architectures(), e.slots(),
+                running, config.executorWindow());
+        attempts.renewLeases(sql, e.executorId().value(), running, Instant.now().plus(config.lease()));
+        return newlyServed;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Dispatches one pending task if it still is pending and may go now. */
+    public void dispatchPending(Sql sql, String taskId) throws SQLException {
+        Optional<Task> found = tasks.find(sql, taskId);
+        if (found.isEmpty()) {
+            return;
+        }
+        Compose compose = composes.lock(sql, found.get().composeId()).orElseThrow();
+        Task task = tasks.find(sql, taskId).orElseThrow();
+        if (task.status() == TaskStatus.PENDING && !compose.cancelled()) {
+            pend(sql, compose, task, TaskStatus.PENDING);
+        }
+    }
+
+    /** A running attempt whose lease ran out: supersede it with a new attempt (or give up), and tell executors. */
+    public void expire(Sql sql, Expired expired) throws SQLException {
+        Compose compose = composes.lock(sql, expired.composeId()).orElseThrow();
+        Task task = tasks.find(sql, expired.taskId()).orElseThrow();
+        Attempt attempt = attempts.find(sql, expired.taskId(), expired.attempt()).orElseThrow();
+        Instant now = Instant.now();
+        if (task.status() != TaskStatus.RUNNING || task.currentAttempt() != attempt.attempt()
+                || attempt.endedAt() != null || attempt.leaseExpiresAt() == null
+                || attempt.leaseExpiresAt().isAfter(now)) {
+            return; // renewed or ended meanwhile
+        }
+        String holder = attempt.executorId() == null ? "no executor took it" : "held by " + attempt.executorId();
+        String why = "lease of attempt " + attempt.attempt() + " expired at "
+                + attempt.leaseExpiresAt().truncatedTo(ChronoUnit.SECONDS) + " (" + holder + ")";
+        attempts.end(sql, task.taskId(), attempt.attempt(), "superseded: " + why);
+        outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), attempt.attempt(),
+                new ComposeId(task.composeId()), task.architecture(), why + "; a new attempt supersedes it"));
+        infrastructureTrouble(sql, compose, task, why);
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    /** Cancels a compose: pending and blocked tasks are aborted, running ones stopped and aborted. */
+    public CancelResult cancel(Sql sql, String composeId, String by, String reason, boolean createIfUnknown)
+            throws SQLException {
+        Optional<Compose> locked = createIfUnknown ? Optional.of(composes.lockOrCreate(sql, composeId))
+                : composes.lock(sql, composeId);
+        if (locked.isEmpty()) {
+            return new CancelResult(CancelResult.Kind.UNKNOWN, 0, 0, "compose " + composeId + " is unknown");
+        }
+        Compose compose = locked.get();
+        if (compose.cancelled()) {
+            return new CancelResult(CancelResult.Kind.ALREADY_CANCELLED, 0, 0, "compose " + composeId
+                    + " was already cancelled at " + compose.cancelledAt() + " by " + compose.cancelledBy());
+        }
+        if (compose.builtAt() != null) {
+            return new CancelResult(CancelResult.Kind.ALREADY_BUILT, 0, 0, "compose " + composeId
+                    + " was already handed off (compose-built, outcome " + compose.outcome() + ")");
+        }
+        composes.cancel(sql, composeId, by, reason);
+        String why = "compose cancelled by " + by + (reason == null ? "" : ": " + reason);
+        int aborted = 0;
+        int stopped = 0;
+        for (Task task : tasks.ofCompose(sql, composeId)) {
+            switch (task.status()) {
+                case PENDING, BLOCKED -> {
+                    transition(sql, task, task.status(), TaskStatus.ABORTED, null, why, null);
+                    aborted++;
+                }
+                case RUNNING -> {
+                    attempts.end(sql, task.taskId(), task.currentAttempt(), "cancelled: " + why);
+                    outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), task.currentAttempt(),
+                            new ComposeId(composeId), task.architecture(), why));
+                    transition(sql, task, TaskStatus.RUNNING, TaskStatus.ABORTED, null, why, null);
+                    stopped++;
+                }
+                default -> {
+                    // completed and aborted tasks stay as they are
+                }
+            }
+        }
+        return new CancelResult(CancelResult.Kind.CANCELLED, aborted, stopped,
+                why + ": " + aborted + " waiting task(s) aborted, " + stopped + " running task(s) told to stop");
+    }
+
+    /**
+     * Retries a task that completed with failure or error as a new attempt. Its
+     * dependents skipped because of it wait again; a compose already handed off is
+     * reopened and handed off again when it is done.
+     */
+    public RetryResult retry(Sql sql, String taskId, String by) throws SQLException {
+        Optional<Task> found = tasks.find(sql, taskId);
+        if (found.isEmpty()) {
+            return new RetryResult(RetryResult.Kind.UNKNOWN, "task " + taskId + " is unknown");
+        }
+        Compose compose = composes.lock(sql, found.get().composeId()).orElseThrow();
+        Task task = tasks.find(sql, taskId).orElseThrow();
+        if (compose.cancelled()) {
+            return new RetryResult(RetryResult.Kind.CONFLICT, "compose " + compose.composeId() + " was cancelled");
+        }
+        if (task.status() != TaskStatus.COMPLETED
+                || (task.result() != TaskResult.FAILURE && task.result() != TaskResult.ERROR)) {
+            return new RetryResult(RetryResult.Kind.CONFLICT, "task " + taskId + " is " + describe(task)
+                    + ": only a task that completed with failure or error can be retried");
+        }
+        if (compose.builtAt() != null) {
+            composes.reopen(sql, compose.composeId());
+            compose = composes.find(sql, compose.composeId()).orElseThrow();
+        }
+        unskip(sql, task.taskId());
+        Task pending = transition(sql, task, TaskStatus.COMPLETED, TaskStatus.PENDING, null,
+                "retry requested by " + by, null);
+        pend(sql, compose, pending, TaskStatus.PENDING);
+        return new RetryResult(RetryResult.Kind.RETRIED, "task " + taskId + " will run as attempt "
+                + (task.currentAttempt() + 1));
+    }
+
+    // ---------------------------------------------------------------- the machine
+
+    /** Gates a new (from null) or blocked task on its dependencies. */
+    private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
+        if (compose.cancelled()) {
+            transition(sql, task, from, TaskStatus.ABORTED, null, "compose cancelled by " + compose.cancelledBy()
+                    + (compose.cancelReason() == null ? "" : ": " + compose.cancelReason()), null);
+            return;
+        }
+        List<Dependency> deps = tasks.dependencies(sql, task.taskId());
+        for (Dependency dep : deps) {
+            if (dep.status() == TaskStatus.ABORTED
+                    || (dep.status() == TaskStatus.COMPLETED && dep.result() != TaskResult.SUCCESS)) {
+                complete(sql, compose, task, from, TaskResult.SKIPPED, "dependency " + dep.taskId() + " "
+                        + (dep.status() == TaskStatus.ABORTED ? "was aborted" : "completed with "
+                                + dep.result().wireName()));
+                return;
+            }
+        }
+        List<String> waiting = deps.stream()
+                .filter(d -> d.status() != TaskStatus.COMPLETED || d.result() != TaskResult.SUCCESS)
+                .map(Dependency::taskId).toList();
+        if (!waiting.isEmpty()) {
+            String reason = "waiting for " + String.join(", ", waiting.subList(0, Math.min(3, waiting.size())))
+                    + (waiting.size() > 3 ? " and " + (waiting.size() - 3) + " more" : "");
+            if (from == TaskStatus.BLOCKED) {
+                tasks.setState(sql, task.taskId(), TaskStatus.BLOCKED, null, reason, null);
+            } else {
+                transition(sql, task, from, TaskStatus.BLOCKED, null, reason, null);
+            }
+            return;
+        }
+        Optional<Attempt> reuse = attempts.reusable(sql, task.contentKey(), task.taskId());
+        if (reuse.isPresent()) {
+            Attempt source = reuse.get();
+            int n = task.currentAttempt() + 1;
+            attempts.reused(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), source);
+            tasks.setCurrentAttempt(sql, task.taskId(), n);
+            complete(sql, compose, task.withAttempt(n), from, TaskResult.SUCCESS, "content key "
+                    + task.contentKey().substring(0, 12) + " was built by " + source.taskId() + " attempt "
+                    + source.attempt() + ": its artifacts are reused, nothing is rebuilt");
+            return;
+        }
+        pend(sql, compose, task, from);
+    }
+
+    /**
+     * A task whose dependencies are done: dispatch it now, or keep it pending with the
+     * reason it cannot go yet (no plan, backoff, no executor for its architecture).
+     */
+    private void pend(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
+        String blocker = null;
+        if (!compose.planned()) {
+            blocker = WAITING_FOR_PLAN;
+        } else if (task.notBefore() != null && task.notBefore().isAfter(Instant.now())) {
+            blocker = task.reason();
+        } else if (!executors.served(sql, config.executorWindow()).contains(task.architecture())) {
+            blocker = NO_EXECUTOR + task.architecture() + " (none heartbeated within "
+                    + config.executorWindow().toSeconds() + " s)";
+        }
+        if (blocker != null) {
+            if (from != TaskStatus.PENDING || !blocker.equals(task.reason())) {
+                transition(sql, task, from, TaskStatus.PENDING, null, blocker, task.notBefore());
+            }
+            return;
+        }
+        if (from != TaskStatus.PENDING) {
+            // a blocked task's "waiting for …" no longer holds
+            task = transition(sql, task, from, TaskStatus.PENDING, null,
+                    from == null ? null : "every dependency completed with success", null);
+        }
+        dispatch(sql, compose, task);
+    }
+
+    private void dispatch(Sql sql, Compose compose, Task task) throws SQLException {
+        int n = task.currentAttempt() + 1;
+        Instant lease = Instant.now().plus(config.lease());
+        attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
+        tasks.setCurrentAttempt(sql, task.taskId(), n);
+        Task running = task.withAttempt(n);
+        ComposePlan plan = plan(compose);
+        outbox.enqueue(sql, new BuildTaskDispatched(new TaskId(task.taskId()), n, new ComposeId(task.composeId()),
+                read(task.sourcePackage(), SourcePackage.class), task.architecture(), task.suite(),
+                task.archive() != null ? task.archive() : plan.archive(),
+                task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
+                BuildType.fromWireName(task.buildType()), task.buildProfile(), task.contentKey(), lease,
+                plan.extraRepositories()));
+        transition(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
+                "attempt " + n + " dispatched to build-tasks." + task.architecture()
+                        + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null);
+    }
+
+    /** An error result or an expired lease: a new attempt after a backoff, or completed with error. */
+    private void infrastructureTrouble(Sql sql, Compose compose, Task task, String what) throws SQLException {
+        int n = task.currentAttempt();
+        if (n >= config.maxAttempts()) {
+            complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.ERROR, what + "; no attempts left (max-attempts "
+                    + config.maxAttempts() + ")");
+            return;
+        }
+        Duration backoff = config.retryBackoff().multipliedBy(1L << Math.min(20, n - 1));
+        Instant notBefore = Instant.now().plus(backoff);
+        Task pending = transition(sql, task, TaskStatus.RUNNING, TaskStatus.PENDING, null, what + "; attempt "
+                + (n + 1) + " not before " + notBefore.truncatedTo(ChronoUnit.MILLIS), notBefore);
+        if (backoff.isZero()) {
+            pend(sql, compose, pending, TaskStatus.PENDING);
+        }
+    }
+
+    private void complete(Sql sql, Compose compose, Task task, TaskStatus from, TaskResult result, String reason)
+            throws SQLException {
+        transition(sql, task, from, TaskStatus.COMPLETED, result, reason, null);
+        for (String dependentId : tasks.dependents(sql, task.taskId())) {
+            Optional<Task> dependent = tasks.find(sql, dependentId);
+            if (dependent.isPresent() && dependent.get().status() == TaskStatus.BLOCKED
+                    && dependent.get().composeId().equals(compose.composeId())) {
+                evaluate(sql, compose, dependent.get(), TaskStatus.BLOCKED);
+            }
+        }
+        composeDone(sql, compose);
+    }
+
+    /** Dependents skipped because of {@code taskId}, and theirs, wait again. */
+    private void unskip(Sql sql, String taskId) throws SQLException {
+        for (String dependentId : tasks.dependents(sql, taskId)) {
+            Optional<Task> dependent = tasks.find(sql, dependentId);
+            if (dependent.isPresent() && dependent.get().status() == TaskStatus.COMPLETED
+                    && dependent.get().result() == TaskResult.SKIPPED) {
+                transition(sql, dependent.get(), TaskStatus.COMPLETED, TaskStatus.BLOCKED, null,
+                        "waiting for " + taskId + " (retried)", null);
+                unskip(sql, dependentId);
+            }
+        }
+    }
+
+    /** When every task of a planned compose is terminal, hand it off: compose-built, with the failable verdict. */
+    private void composeDone(Sql sql, Compose compose) throws SQLException {
+        compose = composes.find(sql, compose.composeId()).orElseThrow();
+        if (!compose.planned() || compose.builtAt() != null || compose.cancelled()) {
+            return;
+        }
+        // exists, not count: one index probe however many tasks are still open
+        if (sql.count("""
+                select count(*) from (select 1 from task
+                    where compose_id = ? and status in ('pending', 'blocked', 'running') limit 1) open""",
+                compose.composeId()) > 0) {
+            return;
+        }
+        List<String> expected = compose.expectedTasks();
+        if (!expected.isEmpty() && sql.count("select count(*) from task where task_id = any (?)", expected)
+                < expected.size()) {
+            return; // some announced tasks have not arrived yet
+        }
+        Set<String> announced = new HashSet<>(expected);
+        List<PackageResult> results = new ArrayList<>();
+        for (Task task : tasks.ofCompose(sql, compose.composeId())) {
+            if (!announced.contains(task.taskId())) {
+                continue;
+            }
+            List<ArtifactRef> artifacts = task.currentAttempt() == 0 ? List.of()
+                    : attempts.artifacts(sql, task.taskId(), task.currentAttempt());
+            TaskResult result = task.result() != null ? task.result() : TaskResult.SKIPPED;
+            results.add(new PackageResult(new TaskId(task.taskId()), task.source(), task.version(),
+                    task.architecture(), result, result == TaskResult.SUCCESS ? artifacts : List.of()));
+        }
+        ComposePlan plan = plan(compose);
+        ComposeOutcome outcome = plan.failable().judge(results);
+        composes.built(sql, compose.composeId(), outcome.wireName());
+        try {
+            outbox.enqueue(sql, new ComposeBuilt(new ComposeId(compose.composeId()), results, outcome, plan));
+        } catch (IllegalArgumentException e) {
+            // The event cannot be written (a big compose's results are over the event size limit). The result
+            // that completed the compose must still be applied, so the compose records why it was not handed off.
+            String why = "compose-built could not be written: " + e.getMessage();
+            composes.handoffFailed(sql, compose.composeId(), why);
+            LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
+                    outcome.wireName(), why);
+            return;
+        }
+        LOG.infof("compose %s built: %d task(s), outcome %s", compose.composeId(), results.size(), outcome.wireName());
+    }
+
+    /** Changes a task's status (or only its reason) and writes the task-status event. */
+    private Task transition(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
+            Instant notBefore) throws SQLException {
+        tasks.setState(sql, task.taskId(), to, result, reason, notBefore);
+        outbox.enqueue(sql, new TaskStatusChanged(new TaskId(task.taskId()), task.eventAttempt(),
+                new ComposeId(task.composeId()), task.architecture(), from, to, result, reason));
+        return task.with(to, result, reason, notBefore);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Task known(Sql sql, String taskId, String composeId) throws SQLException {
+        Task task = tasks.find(sql, taskId)
+                .orElseThrow(() -> reject("taskId", taskId, "is unknown to the scheduler"));
+        if (!task.composeId().equals(composeId)) {
+            throw reject("composeId", composeId, "does not match task " + taskId + ", which belongs to compose "
+                    + task.composeId());
+        }
+        return task;
+    }
+
+    private Attempt dispatchedAttempt(Sql sql, Task task, int attempt) throws SQLException {
+        return attempts.find(sql, task.taskId(), attempt)
+                .filter(a -> a.dispatchedAt() != null)
+                .orElseThrow(() -> reject("attempt", String.valueOf(attempt), "was never dispatched for task "
+                        + task.taskId() + " (its current attempt is " + task.currentAttempt() + ")"));
+    }
+
+    private ComposePlan plan(Compose compose) {
+        return read(compose.plan(), ComposePlan.class);
+    }
+
+    private static String describe(Task task) {
+        return task.status().wireName() + (task.result() == null ? "" : " with " + task.result().wireName());
+    }
+
+    private static String lastLine(String logTail) {
+        if (logTail == null || logTail.isBlank()) {
+            return "";
+        }
+        String[] lines = logTail.strip().split("\n");
+        String last = lines[lines.length - 1].strip();
+        return ": " + (last.length() > 200 ? last.substring(0, 200) + "…" : last);
+    }
+
+    private static RejectedEventException reject(String field, String value, String why) {
+        return new RejectedEventException(new InvalidEventException(field + " '" + value + "' " + why));
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private <T> T read(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable: " + e.getMessage(), e);
+        }
+    }
+}

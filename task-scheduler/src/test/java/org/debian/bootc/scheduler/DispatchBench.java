@@ -1,0 +1,224 @@
+package org.debian.bootc.scheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.debian.bootc.events.BuildResult;
+import org.debian.bootc.events.BuildTaskDispatched;
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.Event;
+import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.OutgoingEvent;
+import org.debian.bootc.events.TaskId;
+import org.debian.bootc.events.Topics;
+import org.debian.bootc.localstack.EmbeddedPostgresServer;
+import org.debian.bootc.localstack.test.LocalStackTestResource;
+import org.debian.bootc.localstack.test.TopicProbe;
+
+/**
+ * Dispatch latency and compose throughput of the packaged scheduler (its own JVM, as
+ * deployed) on the real broker and database. Not a test: run its {@code main} (see
+ * docs/benchmarks.md). Arguments: {@code [latencySamples [tasks [edges]]]}, default
+ * 500, 10000 and 2000.
+ *
+ * <p>Latency: one compose of {@code latencySamples} independent tasks, planned first;
+ * one {@code package-build-queued} at a time, 100 ms apart (so a sample measures the
+ * dispatch path, not a queue behind earlier samples), timed from the producer's
+ * acknowledged send to the moment a consumer of {@code build-tasks.amd64} polls the
+ * dispatch (both ends in this JVM, one clock). The first 50 are warm-up.
+ *
+ * <p>Throughput: one compose of {@code tasks} tasks with {@code edges} dependency edges
+ * (each edge from a random earlier task, so the graph is a DAG), all queued at once;
+ * this JVM answers every dispatch at once with a successful package-built (no builds).
+ * Timed from the first send to {@code compose-built}.
+ */
+public final class DispatchBench {
+
+    private static final String DATABASE = "schedbench";
+
+    private DispatchBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int edges = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+        new LocalStackTestResource().start();
+        String kafka = LocalStackTestResource.kafka().bootstrapServers();
+        EmbeddedPostgresServer pg = LocalStackTestResource.postgres();
+        pg.createDatabase(DATABASE);
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", kafka);
+        config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE));
+        config.put("quarkus.datasource.username", pg.username());
+        config.put("quarkus.datasource.password", pg.password());
+        config.put("quarkus.log.level", "WARN");
+        try (SchedulerProcess scheduler = SchedulerProcess.start("dispatch-bench", config);
+                KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            scheduler.awaitReadiness(200, Duration.ofSeconds(120));
+            // the executor heartbeats every 5 s, as a real one does, so amd64 stays served
+            Thread heartbeats = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        send(producer, Fixtures.heartbeat("bench-executor", List.of("amd64")));
+                        Thread.sleep(5000);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "heartbeats");
+            heartbeats.setDaemon(true);
+            heartbeats.start();
+            Thread.sleep(1000);
+            latency(kafka, producer, samples);
+            throughput(kafka, producer, tasks, edges);
+            heartbeats.interrupt();
+        }
+        System.exit(0);
+    }
+
+    private static void latency(String kafka, KafkaProducer<String, byte[]> producer, int samples) throws Exception {
+        ComposeId compose = Fixtures.newCompose();
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            ids.add(Fixtures.taskId(compose, "lat" + i, "amd64"));
+        }
+        send(producer, Fixtures.planned(compose, ids.toArray(TaskId[]::new)));
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread consumer = new Thread(() -> {
+            try (TopicProbe probe = new TopicProbe(kafka, Topics.buildTasks("amd64"))) {
+                while (!stop.get()) {
+                    for (ConsumerRecord<String, byte[]> r : probe.drain(Duration.ofMillis(1))) {
+                        long now = System.nanoTime();
+                        if (r.key() != null && r.key().startsWith(compose.value())) {
+                            seenAt.putIfAbsent(r.key(), now);
+                        }
+                    }
+                }
+            }
+        });
+        consumer.start();
+        Thread.sleep(3000); // the probe joins its group and reaches the end of the topic
+        for (int i = 0; i < samples; i++) {
+            sentAt.put(ids.get(i).value(), System.nanoTime());
+            producer.send(record(Fixtures.queued(compose, "lat" + i, "amd64", null))).get();
+            Thread.sleep(100);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (seenAt.size() < samples && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        stop.set(true);
+        consumer.join();
+        long[] micros = ids.stream().skip(50).filter(id -> seenAt.containsKey(id.value()))
+                .mapToLong(id -> (seenAt.get(id.value()) - sentAt.get(id.value())) / 1000).sorted().toArray();
+        System.out.printf("latency package-build-queued -> build-tasks.amd64 consumer: n=%d (of %d after warm-up)"
+                + " p50=%.1f ms p90=%.1f ms p99=%.1f ms max=%.1f ms%n", micros.length, samples - 50,
+                pct(micros, 50), pct(micros, 90), pct(micros, 99), micros[micros.length - 1] / 1000.0);
+    }
+
+    private static void throughput(String kafka, KafkaProducer<String, byte[]> producer, int tasks, int edges)
+            throws Exception {
+        ComposeId compose = Fixtures.newCompose();
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            ids.add(Fixtures.taskId(compose, "t" + i, "amd64"));
+        }
+        Random random = new Random(42);
+        Map<Integer, List<TaskId>> waits = new HashMap<>();
+        for (int e = 0; e < edges; e++) {
+            int to = 1 + random.nextInt(tasks - 1);
+            TaskId from = ids.get(random.nextInt(to));
+            List<TaskId> list = waits.computeIfAbsent(to, k -> new ArrayList<>());
+            if (!list.contains(from)) {
+                list.add(from);
+            } else {
+                e--;
+            }
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger dispatched = new AtomicInteger();
+        AtomicLong lastDispatch = new AtomicLong();
+        Thread executor = new Thread(() -> {
+            try (TopicProbe probe = new TopicProbe(kafka, Topics.buildTasks("amd64"))) {
+                while (!stop.get()) {
+                    for (ConsumerRecord<String, byte[]> r : probe.drain(Duration.ofMillis(10))) {
+                        if (r.key() == null || !r.key().startsWith(compose.value())) {
+                            continue;
+                        }
+                        BuildTaskDispatched d = Fixtures.decode(EventType.BUILD_TASK_DISPATCHED, r);
+                        dispatched.incrementAndGet();
+                        lastDispatch.set(System.nanoTime());
+                        producer.send(record(Fixtures.built(d.taskId(), d.attempt(), compose, "bench-executor",
+                                BuildResult.SUCCESS)));
+                    }
+                }
+            }
+        });
+        executor.start();
+        try (TopicProbe handoff = new TopicProbe(kafka, Topics.COMPOSE_BUILT)) {
+            handoff.drain(Duration.ofSeconds(3));
+            long start = System.nanoTime();
+            send(producer, Fixtures.planned(compose, ids.toArray(TaskId[]::new)));
+            for (int i = 0; i < tasks; i++) {
+                producer.send(record(Fixtures.queued(compose, "t" + i, "amd64", null,
+                        waits.getOrDefault(i, List.of()).toArray(TaskId[]::new))));
+            }
+            producer.flush();
+            long sent = System.nanoTime();
+            handoff.await(r -> compose.value().equals(r.key()), Duration.ofMinutes(30));
+            long end = System.nanoTime();
+            stop.set(true);
+            executor.join();
+            double seconds = (end - start) / 1e9;
+            System.out.printf("throughput: %d tasks, %d edges: queued in %.1f s; compose-built after %.1f s:"
+                    + " %.0f tasks/s end to end (%d dispatches answered)%n", tasks, edges, (sent - start) / 1e9,
+                    seconds, tasks / seconds, dispatched.get());
+        }
+    }
+
+    private static double pct(long[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1000.0;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String kafka) {
+        Map<String, Object> conf = new HashMap<>();
+        conf.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        conf.put(ProducerConfig.ACKS_CONFIG, "all");
+        conf.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return new KafkaProducer<>(conf, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, Event event) throws Exception {
+        producer.send(record(event)).get();
+    }
+
+    private static ProducerRecord<String, byte[]> record(Event event) {
+        OutgoingEvent out = Fixtures.CODEC.encode(event, "/bench/task-scheduler");
+        RecordHeaders headers = new RecordHeaders();
+        out.headers().forEach((k, v) -> headers.add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return new ProducerRecord<>(out.topic(), null, out.key(), out.payload(), headers);
+    }
+
+}
