@@ -1,10 +1,13 @@
 package org.debian.bootc.executor.service;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -94,6 +98,7 @@ public final class BuildPipeline {
     private final ArtifactStore store;
     private final ComposeRepositories composeRepositories;
     private final ScheduledExecutorService watchdog;
+    private final ReentrantLock aptCacheLock = new ReentrantLock();
 
     public BuildPipeline(Settings settings, ArchiveResolver archives, BaseChrootCache bases, BuildrootFactory buildroots,
             SourceFetcher sources, ArtifactStore store, ComposeRepositories composeRepositories,
@@ -143,7 +148,8 @@ public final class BuildPipeline {
                     settings.aptCache(), composeRepositories.of(request.composeId()), log))) {
                 running.attach(root);
                 moveInto(downloads, root.buildDir());
-                downloaded[0] = stage(log, "build-deps", () -> installBuildDeps(root, request, running, dsc, log));
+                downloaded[0] = stage(log, "build-deps", () -> withAptCache(log,
+                        () -> installBuildDeps(root, request, running, dsc, log)));
                 ChrootInfo info = stage(log, "chroot-ready", () -> {
                     ChrootInfo ready = new ChrootInfo(root.id(), lease.id(), installed(root, running, log));
                     log.line(ready.installed().size() + " packages installed in buildroot " + root.id());
@@ -291,13 +297,19 @@ public final class BuildPipeline {
         try {
             CommandResult result = root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", remaining(running)),
                     log);
-            int debs = (int) result.output().lines().filter(l -> l.matches("^Get:\\d+ .*")).count();
-            log.line(debs + " package(s) downloaded; the rest came from the shared apt cache");
+            int debs = downloads(result.output());
+            log.line(debs + " package(s) downloaded; the rest came from the shared apt cache or local repositories");
             return debs;
         } catch (CommandFailedException e) {
             throw Diagnosis.apt("installing the build dependencies", e,
                     (m, c) -> new PackageManagerError(m, c.lastLines(), c));
         }
+    }
+
+    /** apt's "Get:" lines of an install, less those from local (file:, copy:) repositories, which fetch nothing. */
+    static int downloads(String aptOutput) {
+        return (int) aptOutput.lines().filter(l -> l.matches("^Get:\\d+ .*") && !l.matches("^Get:\\d+ (file|copy):.*"))
+                .count();
     }
 
     private List<InstalledPackage> installed(Buildroot root, RunningBuild running, BuildLog log) {
@@ -360,6 +372,31 @@ public final class BuildPipeline {
             log.line("warning: the compose repository was not updated: " + e.getMessage());
         }
         return refs;
+    }
+
+    /**
+     * apt locks {@code /var/cache/apt/archives} while it works and fails at once when
+     * another apt holds it; the cache is shared by every buildroot (and every executor
+     * on the machine), so build-dep installs take turns: a lock in this JVM, then a file
+     * lock beside the cache for other processes.
+     */
+    private <T> T withAptCache(BuildLog log, Stage<T> stage) {
+        aptCacheLock.lock();
+        try (FileChannel channel = FileChannel.open(settings.aptCache().resolveSibling("apt-archives.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                log.line("waiting for another executor's apt to finish with the shared package cache");
+                lock = channel.lock();
+            }
+            try (FileLock held = lock) {
+                return stage.run();
+            }
+        } catch (IOException e) {
+            throw new RootError("cannot lock the shared apt cache: " + e.getMessage(), List.of(), e);
+        } finally {
+            aptCacheLock.unlock();
+        }
     }
 
     private Duration remaining(RunningBuild running) {

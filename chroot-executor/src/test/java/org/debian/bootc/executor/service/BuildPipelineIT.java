@@ -67,6 +67,12 @@ class BuildPipelineIT {
         return ws.pipeline().run(request, TestWorkspace.running(request, timeout), onReady);
     }
 
+    private static BuildOutcome build(SourcePackage source, String compose) {
+        BuildRequest request = TestWorkspace.request(source, suite, compose);
+        return workspace.pipeline().run(request, TestWorkspace.running(request, TIMEOUT), ready -> {
+        });
+    }
+
     private static String log(BuildOutcome outcome) throws IOException {
         return Files.readString(Path.of(URI.create(outcome.logLocation().orElseThrow())));
     }
@@ -152,11 +158,13 @@ class BuildPipelineIT {
             // no cache yet
         }
         SourcePackage first = TestSources.nativePackage(work, "bootc-test-deps", "hello", List.of("hello"));
-        BuildOutcome one = build(first);
+        // a compose of its own: no compose repository (an earlier hello build of the "it" compose would be in it)
+        String compose = "deps" + UUID.randomUUID().toString().substring(0, 8);
+        BuildOutcome one = build(first, compose);
         assertEquals(BuildResult.SUCCESS, one.result(), () -> String.join("\n", one.logTail()));
         assertTrue(one.debsDownloaded() >= 1, "the first build downloads hello");
         int made = workspace.bases().made();
-        BuildOutcome two = build(first);
+        BuildOutcome two = build(first, compose);
         assertEquals(BuildResult.SUCCESS, two.result(), () -> String.join("\n", two.logTail()));
         assertEquals(0, two.debsDownloaded(), "the second build takes every build-dep from the shared cache");
         assertFalse(two.baseMade());

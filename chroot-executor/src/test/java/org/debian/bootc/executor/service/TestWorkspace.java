@@ -32,7 +32,12 @@ public final class TestWorkspace {
     }
 
     public static BuildRequest request(SourcePackage source, String suite) {
-        ComposeId compose = ComposeId.of("it", "1", LocalDate.of(2026, 11, 25), ComposeType.TEST, 0);
+        return request(source, suite, "it");
+    }
+
+    /** A task of its own compose {@code <name>-1-20261125.t.0}. */
+    public static BuildRequest request(SourcePackage source, String suite, String composeName) {
+        ComposeId compose = ComposeId.of(composeName, "1", LocalDate.of(2026, 11, 25), ComposeType.TEST, 0);
         return new BuildRequest(new TaskId(compose.value() + ":" + source.name() + ":amd64:" + UUID.randomUUID()), 1,
                 compose, source, "amd64", suite, Optional.empty(), Optional.empty(), BuildType.ANY, Optional.empty(),
                 List.of());
