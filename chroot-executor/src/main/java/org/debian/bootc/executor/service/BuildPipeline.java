@@ -242,6 +242,9 @@ public final class BuildPipeline {
 
     /** Installs the .dsc's build dependencies with apt; returns how many .debs it downloaded. */
     private int installBuildDeps(Buildroot root, BuildRequest request, RunningBuild running, Path dsc, BuildLog log) {
+        if (satisfiedByTheBase(root, request, running, dsc, log)) {
+            return 0;
+        }
         try {
             List<String> lines = new ArrayList<>();
             int n = 0;
@@ -303,6 +306,31 @@ public final class BuildPipeline {
         } catch (CommandFailedException e) {
             throw Diagnosis.apt("installing the build dependencies", e,
                     (m, c) -> new PackageManagerError(m, c.lastLines(), c));
+        }
+    }
+
+    /**
+     * Whether the base already has every build dependency ({@code dpkg-checkbuilddeps},
+     * which reads only dpkg's status): then apt, which takes seconds to load the
+     * archive's package lists, is not run at all.
+     */
+    private boolean satisfiedByTheBase(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
+            BuildLog log) {
+        List<String> argv = new ArrayList<>(List.of("dpkg-checkbuilddeps"));
+        switch (request.buildType()) {
+            case ANY -> argv.add("-B");
+            case ALL -> argv.add("-A");
+            case BINARY -> {
+            }
+        }
+        request.buildProfile().ifPresent(p -> argv.addAll(List.of("-P", p)));
+        argv.add("/build/" + dsc.getFileName());
+        try {
+            root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", remaining(running)), log);
+            log.line("the base satisfies every build dependency: nothing to install");
+            return true;
+        } catch (CommandFailedException e) {
+            return false;
         }
     }
 

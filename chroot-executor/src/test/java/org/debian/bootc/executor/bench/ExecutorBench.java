@@ -64,6 +64,7 @@ public final class ExecutorBench {
     private static void ready(Workspace workspace, String suite, Path base, Path scratch, int runs) throws IOException {
         SourcePackage trivial = TestSources.nativePackage(scratch, "bootc-bench-ready", "", List.of("true"));
         List<Long> ours = new ArrayList<>();
+        List<Long> buildroot = new ArrayList<>();
         for (int i = 0; i < runs + 1; i++) {
             // a compose of its own each time: no compose repository to index (see docs/benchmarks.md)
             BuildRequest request = TestWorkspace.request(trivial, suite, "bench" + System.nanoTime());
@@ -74,6 +75,7 @@ public final class ExecutorBench {
             check(outcome);
             if (i > 0) { // the first run warms the page cache and the JIT
                 ours.add((ready.get() - started) / 1_000_000);
+                buildroot.add(stageMillis(outcome, "buildroot"));
             }
         }
         Path tarball = scratch.resolve("base.tar");
@@ -92,6 +94,7 @@ public final class ExecutorBench {
             RUNNER.run(Command.of("rm", "-rf", target.toString()), LogSink.NONE);
         }
         report("task received -> chroot-ready (overlay buildroot, warm base, no build-deps to install)", ours);
+        report("of which the buildroot stage (overlay mount, namespaces, /dev, /proc, binds)", buildroot);
         report("untar the same base (" + Files.size(tarball) / (1024 * 1024) + " MiB tar, page cache warm)", untar);
         System.out.printf("ratio untar/ours: %.1f%n", (double) median(untar) / median(ours));
         Files.delete(tarball);
@@ -135,6 +138,16 @@ public final class ExecutorBench {
         }
         report("hello " + hello.version() + ": sbuild --chroot-mode=unshare (same .dsc, same archive)", sbuild);
         System.out.printf("ratio ours/sbuild: %.2f%n", (double) median(ours) / median(sbuild));
+    }
+
+    /** A stage's duration as the build log records it ("[buildroot took 612 ms]"). */
+    private static long stageMillis(BuildOutcome outcome, String stage) throws IOException {
+        String log = Files.readString(Path.of(java.net.URI.create(outcome.logLocation().orElseThrow())));
+        var m = java.util.regex.Pattern.compile("\\[" + stage + " took (\\d+) ms\\]").matcher(log);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + stage + " stage in the log");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static void check(BuildOutcome outcome) {
