@@ -46,7 +46,8 @@ public class HeartbeatPublisher {
         return executorId;
     }
 
-    @Scheduled(every = "${bootc.executor.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${bootc.executor.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> beat() {
         // deferred: until the channel is wired at start-up, send() throws instead of failing the Uni
         return Uni.createFrom().deferred(() -> {

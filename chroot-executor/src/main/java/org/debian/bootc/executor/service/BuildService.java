@@ -89,7 +89,8 @@ public class BuildService {
     }
 
     @Scheduled(every = "${bootc.executor.cache-eviction-interval}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void evict() {
         List<String> evicted = workspace.bases().evict();
         if (!evicted.isEmpty()) {
