@@ -1,6 +1,9 @@
 package org.debian.bootc.executor.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -14,7 +17,10 @@ public interface ExecutorConfig {
     @WithDefault("amd64")
     String architecture();
 
-    /** This executor's id in heartbeats and results; defaults to the host name. */
+    /**
+     * This executor's id in heartbeats and results, and its consumer group on
+     * {@code build-cancellations}; defaults to the host name. Unique per process.
+     */
     Optional<String> id();
 
     /** Builds run side by side (default 1 on 2 cores). */
@@ -32,4 +38,50 @@ public interface ExecutorConfig {
     /** Largest event payload accepted, in bytes; a bigger one goes to the topic's {@code .dlq} unread. */
     @WithDefault("524288")
     int maxPayloadBytes();
+
+    /**
+     * Where bases, buildroots, the apt cache, the artifact store and logs live. Bases
+     * and the apt cache may be shared by executors on one machine; buildroots are kept
+     * per executor id.
+     */
+    @WithDefault("/var/lib/deb-bootc-compose/executor")
+    Path stateDir();
+
+    /**
+     * The archive root used when a task names none (tasks always do since the
+     * contract's {@code archive} field); without it, the machine's apt sources.
+     */
+    Optional<URI> archive();
+
+    /** Installed in every base chroot beside mmdebstrap's buildd variant. */
+    @WithDefault("fakeroot")
+    List<String> baseExtraPackages();
+
+    /** uid and gid of the unprivileged {@code builder} account the build step runs as. */
+    @WithDefault("2000")
+    int builderUid();
+
+    /** From task received to results stored; past it the build's whole PID namespace is killed. */
+    @WithDefault("2h")
+    Duration buildTimeout();
+
+    /** How long making one base chroot may take. */
+    @WithDefault("30m")
+    Duration mmdebstrapTimeout();
+
+    /** Base chroots unused for longer than this are evicted. */
+    @WithDefault("14d")
+    Duration cacheMaxAge();
+
+    /** The base chroot cache is trimmed, least recently used first, to this many bytes. */
+    @WithDefault("21474836480")
+    long cacheMaxBytes();
+
+    /** How often the base chroot cache is trimmed. */
+    @WithDefault("1h")
+    Duration cacheEvictionInterval();
+
+    /** How many of the log's last lines {@code package-built} carries as {@code logTail}. */
+    @WithDefault("30")
+    int logTailLines();
 }

@@ -1,5 +1,7 @@
 package org.debian.bootc.executor.messaging;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -7,14 +9,23 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.BuildTaskDispatched;
+import org.debian.bootc.events.ChrootReady;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
-import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.events.ExecutorId;
+import org.debian.bootc.events.PackageBuilt;
+import org.debian.bootc.executor.service.BuildOutcome;
+import org.debian.bootc.executor.service.BuildService;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
- * Reads {@code build-tasks.<architecture>}. An invalid task goes to the topic's
- * {@code .dlq} with the reason. Building is not here yet (chroots, dpkg-buildpackage
- * and package-built come with the executor's own issue): a valid task is logged.
+ * Reads {@code build-tasks.<architecture>} and builds each task: {@code chroot-ready}
+ * before the build step, {@code package-built} at the end. Up to
+ * {@code bootc.executor.slots} tasks build at once (the {@code builds} worker pool);
+ * a task's offset is committed once its {@code package-built} is acknowledged, so
+ * a task whose executor dies is read again by another. An invalid task goes to the
+ * topic's {@code .dlq} with the reason.
  */
 @ApplicationScoped
 public class BuildTaskConsumer {
@@ -22,17 +33,33 @@ public class BuildTaskConsumer {
     private static final Logger LOG = Logger.getLogger(BuildTaskConsumer.class);
 
     private final EventCodec codec;
+    private final BuildService builds;
+    private final BuildEventsPublisher publisher;
+    private final ExecutorId executorId;
 
-    public BuildTaskConsumer(EventCodec codec) {
+    public BuildTaskConsumer(EventCodec codec, BuildService builds, BuildEventsPublisher publisher,
+            ExecutorId executorId) {
         this.codec = codec;
+        this.builds = builds;
+        this.publisher = publisher;
+        this.executorId = executorId;
     }
 
     @Incoming("build-tasks")
+    @Blocking(value = "builds", ordered = false)
     public void buildTask(ConsumerRecord<String, byte[]> record) {
-        IncomingEvent<BuildTaskDispatched> event = codec.decodeOrReject(EventType.BUILD_TASK_DISPATCHED, record);
-        BuildTaskDispatched task = event.payload();
-        LOG.warnf("build task %s attempt %d (%s %s on %s) received; this executor does not build yet",
-                task.taskId().value(), task.attempt(), task.source().name(), task.source().version(),
-                task.architecture());
+        BuildTaskDispatched task = codec.decodeOrReject(EventType.BUILD_TASK_DISPATCHED, record).payload();
+        LOG.infof("building task %s attempt %d (%s %s on %s)", task.taskId(), task.attempt(), task.source().name(),
+                task.source().version(), task.architecture());
+        Optional<BuildOutcome> outcome = builds.build(task, ready -> publisher.publish(new ChrootReady(
+                ready.buildrootId(), task.taskId(), task.attempt(), task.composeId(), executorId, task.architecture(),
+                ready.baseKey(), ready.installed())));
+        outcome.ifPresent(o -> {
+            publisher.publish(new PackageBuilt(task.taskId(), task.attempt(), task.composeId(), executorId,
+                    o.buildrootId(), o.result(), o.artifacts(), o.logLocation().orElse(null),
+                    o.failure().isPresent() ? String.join("\n", o.logTail()) : null, o.durationMillis()));
+            LOG.infof("task %s attempt %d: %s in %d ms", task.taskId(), task.attempt(), o.result().wireName(),
+                    o.durationMillis());
+        });
     }
 }

@@ -1,7 +1,5 @@
 package org.debian.bootc.executor.messaging;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,6 +14,7 @@ import org.debian.bootc.events.ExecutorHeartbeat;
 import org.debian.bootc.events.ExecutorId;
 import org.debian.bootc.events.OutgoingEvent;
 import org.debian.bootc.executor.config.ExecutorConfig;
+import org.debian.bootc.executor.service.RunningBuilds;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -32,32 +31,31 @@ public class HeartbeatPublisher {
     private final ExecutorConfig config;
     private final ExecutorId executorId;
 
+    private final RunningBuilds running;
+
     public HeartbeatPublisher(@Channel("executor-heartbeat") MutinyEmitter<ProducerRecord<String, byte[]>> emitter, EventCodec codec,
-            ExecutorConfig config) {
+            ExecutorConfig config, ExecutorId executorId, RunningBuilds running) {
         this.emitter = emitter;
         this.codec = codec;
         this.config = config;
-        this.executorId = new ExecutorId(config.id().orElseGet(HeartbeatPublisher::hostName));
+        this.executorId = executorId;
+        this.running = running;
     }
 
     public ExecutorId executorId() {
         return executorId;
     }
 
-    @Scheduled(every = "${bootc.executor.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${bootc.executor.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> beat() {
-        OutgoingEvent out = codec.encode(new ExecutorHeartbeat(executorId, List.of(config.architecture()),
-                config.slots(), List.of(), Instant.now()), config.eventSource());
-        return emitter.send(out.toProducerRecord())
+        // deferred: until the channel is wired at start-up, send() throws instead of failing the Uni
+        return Uni.createFrom().deferred(() -> {
+            OutgoingEvent out = codec.encode(new ExecutorHeartbeat(executorId, List.of(config.architecture()),
+                    config.slots(), running.taskIds(), Instant.now()), config.eventSource());
+            return emitter.send(out.toProducerRecord());
+        })
                 .onFailure().invoke(e -> LOG.warnf("heartbeat not acknowledged by the broker: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "executor-" + ProcessHandle.current().pid();
-        }
     }
 }

@@ -1,0 +1,189 @@
+package org.debian.bootc.executor.buildroot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.executor.process.Command;
+import org.debian.bootc.executor.process.CommandResult;
+import org.debian.bootc.executor.process.LogSink;
+import org.debian.bootc.executor.process.ProcessRunner;
+
+/**
+ * One throw-away chroot for one build attempt, in the manner of osbuild's
+ * {@code BuildRoot}: an overlay whose upper directory is this buildroot's own,
+ * over a read-only cached base, inside its own mount, PID, IPC and UTS
+ * namespaces (held open by a small "holder" process that is PID 1 there).
+ * Commands enter those namespaces with {@code nsenter}; a command without network
+ * gets a fresh network namespace of its own with only the loopback interface.
+ *
+ * <p>{@link #close()} kills the holder, which takes down the whole PID namespace
+ * (every process of the build) and the mount namespace (the overlay and every
+ * mount made for the build), then removes the upper directory. The holder also
+ * exits when this JVM dies (its standard input closes), so a crash leaves no
+ * process and no mount behind, only directories that the next start removes.
+ */
+public final class Buildroot implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Buildroot.class);
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final BuildrootId id;
+    private final Path dir;
+    private final BaseChrootCache.Lease base;
+    private final Process holder;
+    private final OutputStream holderStdin;
+    private final long namespacePid;
+    private final int builderUid;
+    private final ProcessRunner runner;
+    private volatile boolean killed;
+    private boolean closed;
+
+    Buildroot(BuildrootId id, Path dir, BaseChrootCache.Lease base, Process holder, long namespacePid, int builderUid,
+            ProcessRunner runner) {
+        this.id = id;
+        this.dir = dir;
+        this.base = base;
+        this.holder = holder;
+        this.holderStdin = holder.getOutputStream();
+        this.namespacePid = namespacePid;
+        this.builderUid = builderUid;
+        this.runner = runner;
+    }
+
+    public BuildrootId id() {
+        return id;
+    }
+
+    /** The cached base this buildroot is an overlay of. */
+    public BaseChrootCache.Lease base() {
+        return base;
+    }
+
+    /** The host side of {@code /build} in the chroot: sources go in, results come out. */
+    public Path buildDir() {
+        return dir.resolve("build");
+    }
+
+    /** Where the chroot is mounted, as seen inside the buildroot's mount namespace. */
+    public Path merged() {
+        return dir.resolve("merged");
+    }
+
+    /** The overlay's upper directory: everything the build changed in the chroot. */
+    public Path upperDir() {
+        return dir.resolve("upper");
+    }
+
+    /** A path of the chroot as this (host) process can reach it, through the holder's mount namespace. */
+    public Path hostPath(String chrootPath) {
+        String relative = chrootPath.startsWith("/") ? chrootPath.substring(1) : chrootPath;
+        return Path.of("/proc", Long.toString(namespacePid), "root").resolve(merged().toString().substring(1))
+                .resolve(relative);
+    }
+
+    /** Runs a command inside the chroot; see {@link ChrootCommand}. */
+    public CommandResult run(ChrootCommand command, LogSink log) {
+        return runner.run(toHostCommand(command), log);
+    }
+
+    Command toHostCommand(ChrootCommand command) {
+        List<String> argv = new ArrayList<>(enter());
+        if (!command.network()) {
+            // a fresh network namespace: no interface but lo, which is brought up for tests that use localhost
+            argv.addAll(List.of("unshare", "--net", "--", "/bin/sh", "-c", "ip link set lo up 2>/dev/null; exec \"$@\"",
+                    "netless"));
+        }
+        argv.add("chroot");
+        if (command.asBuilder()) {
+            argv.add("--userspec=" + builderUid + ":" + builderUid);
+        }
+        argv.add(merged().toString());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", PATH);
+        env.put("LC_ALL", "C.UTF-8");
+        env.put("HOME", command.asBuilder() ? "/build" : "/root");
+        env.put("USER", command.asBuilder() ? "builder" : "root");
+        env.put("LOGNAME", command.asBuilder() ? "builder" : "root");
+        env.put("DEBIAN_FRONTEND", "noninteractive");
+        env.putAll(command.environment());
+        argv.addAll(List.of("/usr/bin/env", "-i", "-C", command.workingDirectory()));
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(command.argv());
+        return Command.of(argv).withTimeout(command.timeout());
+    }
+
+    /** {@code nsenter} into the holder's mount, PID, IPC and UTS namespaces. */
+    List<String> enter() {
+        return List.of("nsenter", "--target", Long.toString(namespacePid), "--mount", "--pid", "--ipc", "--uts", "--");
+    }
+
+    /** Whether {@link #kill()} ran: a command that failed after it failed because of it. */
+    public boolean killed() {
+        return killed;
+    }
+
+    /**
+     * Kills every process of the build at once (the PID namespace's init, so the
+     * kernel kills the rest) and with them the mount namespace. Safe from any
+     * thread, any number of times.
+     */
+    public void kill() {
+        killed = true;
+        ProcessHandle.of(namespacePid).ifPresent(ProcessHandle::destroyForcibly);
+        holder.destroyForcibly();
+        try {
+            holder.waitFor(10, TimeUnit.SECONDS);
+            ProcessHandle.of(namespacePid).ifPresent(h -> {
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+                    LOG.warnf("buildroot %s: its PID namespace init %d did not exit", id, namespacePid);
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the build's processes, drops its mounts, removes its directories and returns the base lease. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            try {
+                holderStdin.close();
+            } catch (IOException e) {
+                // the holder is killed below anyway
+            }
+            kill();
+            Trees.delete(dir);
+        } catch (UncheckedIOException e) {
+            LOG.warnf("buildroot %s: %s; the next start removes it", id, e.getMessage());
+        } finally {
+            base.close();
+        }
+    }
+
+    static Duration since(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos);
+    }
+}

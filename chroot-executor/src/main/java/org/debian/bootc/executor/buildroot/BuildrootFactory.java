@@ -1,0 +1,236 @@
+package org.debian.bootc.executor.buildroot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.executor.failure.Diagnosis;
+import org.debian.bootc.executor.failure.RootError;
+import org.debian.bootc.executor.process.Command;
+import org.debian.bootc.executor.process.CommandFailedException;
+import org.debian.bootc.executor.process.LogSink;
+import org.debian.bootc.executor.process.ProcessRunner;
+
+/**
+ * Makes {@link Buildroot}s under {@code <dir>/<buildroot id>/} ({@code upper},
+ * {@code work}, {@code merged}, {@code build}) and, at start-up, removes what
+ * the buildroots of a dead process left there.
+ *
+ * <p>Root mode only: the service makes the namespaces and mounts itself. The
+ * unprivileged mode (a user namespace mapping the subuid/subgid ranges) is
+ * described in the module README and not implemented yet.
+ */
+public final class BuildrootFactory {
+
+    private static final Logger LOG = Logger.getLogger(BuildrootFactory.class);
+
+    /**
+     * Mounts the chroot inside the holder's namespaces: the overlay, /proc of the new
+     * PID namespace, a tmpfs /tmp, a minimal /dev (a tmpfs with the harmless device
+     * nodes bound from the host, a private devpts), the shared apt archive cache and
+     * the build directory.
+     */
+    static final String SETUP = String.join("\n",
+            "set -eu",
+            "M=$1 LOWER=$2 UPPER=$3 WORK=$4 BUILD=$5 APTCACHE=$6 REPO=$7",
+            "mount -t overlay overlay -o \"lowerdir=$LOWER,upperdir=$UPPER,workdir=$WORK\" \"$M\"",
+            "mount -t proc -o nosuid,nodev,noexec proc \"$M/proc\"",
+            "mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs \"$M/tmp\"",
+            "mount -t tmpfs -o mode=755,nosuid tmpfs \"$M/dev\"",
+            "for node in null zero full random urandom; do",
+            "  touch \"$M/dev/$node\"; mount --bind \"/dev/$node\" \"$M/dev/$node\"",
+            "done",
+            "ln -s /proc/self/fd \"$M/dev/fd\"",
+            "ln -s /proc/self/fd/0 \"$M/dev/stdin\"; ln -s /proc/self/fd/1 \"$M/dev/stdout\"; ln -s /proc/self/fd/2 \"$M/dev/stderr\"",
+            "mkdir \"$M/dev/pts\" \"$M/dev/shm\"",
+            "mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts \"$M/dev/pts\"",
+            "ln -s pts/ptmx \"$M/dev/ptmx\"",
+            "mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs \"$M/dev/shm\"",
+            "mkdir -p \"$M/var/cache/apt/archives\" \"$M/build\"",
+            "mount --bind \"$APTCACHE\" \"$M/var/cache/apt/archives\"",
+            "mount --bind \"$BUILD\" \"$M/build\"",
+            "if [ -n \"$REPO\" ]; then mkdir -p \"$M/srv/compose-repo\"; mount --bind -o ro \"$REPO\" \"$M/srv/compose-repo\"; fi",
+            "rm -f \"$M/etc/resolv.conf\"",
+            "if [ -e /etc/resolv.conf ]; then cp -L /etc/resolv.conf \"$M/etc/resolv.conf\"; fi",
+            "echo buildroot > \"$M/etc/hostname\"");
+
+    private final Path dir;
+    private final ProcessRunner runner;
+    private final int builderUid;
+    private final Duration setupTimeout;
+
+    /** @param dir this executor's own buildroot directory (not shared with another executor process) */
+    public BuildrootFactory(Path dir, ProcessRunner runner, int builderUid, Duration setupTimeout) {
+        this.dir = dir;
+        this.runner = runner;
+        this.builderUid = builderUid;
+        this.setupTimeout = setupTimeout;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the buildroot directory " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * A fresh buildroot over {@code base}. It owns the lease from here on: closing the
+     * buildroot (or a failure here) closes it.
+     *
+     * @param aptCache the host directory shared by every build as {@code /var/cache/apt/archives}
+     * @param composeRepository a flat apt repository of the compose's own packages, bound read-only at
+     *        {@code /srv/compose-repo}
+     */
+    public Buildroot create(BuildrootId id, BaseChrootCache.Lease base, Path aptCache, Optional<Path> composeRepository,
+            LogSink log) {
+        Path root = dir.resolve(id.value());
+        Process holder = null;
+        try {
+            for (String sub : List.of("upper", "work", "merged", "build")) {
+                Files.createDirectories(root.resolve(sub));
+            }
+            Files.setAttribute(root.resolve("build"), "unix:uid", builderUid);
+            Files.setAttribute(root.resolve("build"), "unix:gid", builderUid);
+            Files.createDirectories(aptCache);
+            holder = new ProcessBuilder("unshare", "--mount", "--pid", "--ipc", "--uts", "--fork", "--kill-child",
+                    "--propagation", "private", "--", "/bin/sh", "-c",
+                    "echo buildroot > /proc/sys/kernel/hostname; read _")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            long pid = namespaceInit(holder);
+            Buildroot buildroot = new Buildroot(id, root, base, holder, pid, builderUid, runner);
+            List<String> argv = new ArrayList<>(buildroot.enter());
+            argv.addAll(List.of("/bin/sh", "-c", SETUP, "setup", buildroot.merged().toString(), base.root().toString(),
+                    root.resolve("upper").toString(), root.resolve("work").toString(), buildroot.buildDir().toString(),
+                    aptCache.toString(), composeRepository.map(Path::toString).orElse("")));
+            runner.run(Command.of(argv).withTimeout(setupTimeout), log);
+            return buildroot;
+        } catch (IOException e) {
+            abandon(holder, root, base);
+            throw new RootError("cannot make buildroot " + id + " in " + root + ": " + e.getMessage(), List.of(), e);
+        } catch (CommandFailedException e) {
+            abandon(holder, root, base);
+            throw Diagnosis.root("setting up buildroot " + id, e);
+        } catch (RuntimeException e) {
+            abandon(holder, root, base);
+            throw e;
+        }
+    }
+
+    /** The PID (in this process's namespace) of the holder's child: init of the new PID namespace. */
+    private static long namespaceInit(Process holder) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Optional<ProcessHandle> child = holder.children().findFirst();
+            if (child.isPresent()) {
+                return child.get().pid();
+            }
+            if (!holder.isAlive()) {
+                throw new RootError("unshare exited with status " + holder.exitValue()
+                        + " before making the buildroot's namespaces (is this process root?)");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new RootError("unshare made no namespace init within 10 s");
+    }
+
+    private static void abandon(Process holder, Path root, BaseChrootCache.Lease base) {
+        try {
+            if (holder != null) {
+                ProcessRunner.killTree(holder);
+            }
+            Trees.delete(root);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot clean up the failed buildroot %s: %s", root, e.getMessage());
+        } finally {
+            base.close();
+        }
+    }
+
+    /**
+     * Removes what dead buildroots of this executor left: any mount below its
+     * directory still seen from here (lazily unmounted), then the directories.
+     * Call it before the first build.
+     *
+     * @return the buildroot directories removed
+     */
+    public List<Path> removeLeftovers() {
+        for (String mount : mountsBelow(dir)) {
+            try {
+                runner.run(Command.of("umount", "--lazy", mount).withTimeout(Duration.ofSeconds(30)), LogSink.NONE);
+                LOG.infof("unmounted %s left by a dead build", mount);
+            } catch (CommandFailedException e) {
+                LOG.warnf("cannot unmount %s: %s", mount, e.getMessage());
+            }
+        }
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.toList()) {
+                Trees.delete(child);
+                removed.add(child);
+                LOG.infof("removed %s left by a dead build", child);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return removed;
+    }
+
+    /** Mount points below {@code dir} in this process's mount table, deepest first. */
+    static List<String> mountsBelow(Path dir) {
+        List<String> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] fields = line.split(" ");
+                if (fields.length > 4) {
+                    String point = unescape(fields[4]);
+                    if (point.startsWith(dir.toString() + "/")) {
+                        mounts.add(point);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/mountinfo", e);
+        }
+        mounts.sort((a, b) -> b.length() - a.length());
+        return mounts;
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as octal. */
+    static String unescape(String field) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                try {
+                    sb.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape: keep the backslash
+                }
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+}

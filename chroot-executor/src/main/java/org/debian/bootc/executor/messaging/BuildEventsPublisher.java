@@ -1,0 +1,55 @@
+package org.debian.bootc.executor.messaging;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+import org.debian.bootc.events.ChrootReady;
+import org.debian.bootc.events.Event;
+import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.events.PackageBuilt;
+import org.debian.bootc.executor.config.ExecutorConfig;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
+/**
+ * Publishes {@code chroot-ready} and {@code package-built}, each keyed by task id,
+ * and waits for the broker's acknowledgement: the build task's offset is
+ * committed only after its {@code package-built} is durable.
+ */
+@ApplicationScoped
+public class BuildEventsPublisher {
+
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+    private final MutinyEmitter<ProducerRecord<String, byte[]>> chrootReady;
+    private final MutinyEmitter<ProducerRecord<String, byte[]>> packageBuilt;
+    private final EventCodec codec;
+    private final ExecutorConfig config;
+
+    public BuildEventsPublisher(@Channel("chroot-ready") MutinyEmitter<ProducerRecord<String, byte[]>> chrootReady,
+            @Channel("package-built") MutinyEmitter<ProducerRecord<String, byte[]>> packageBuilt, EventCodec codec,
+            ExecutorConfig config) {
+        this.chrootReady = chrootReady;
+        this.packageBuilt = packageBuilt;
+        this.codec = codec;
+        this.config = config;
+    }
+
+    /** Blocks until the broker acknowledged it; throws when it did not. */
+    public void publish(ChrootReady event) {
+        send(chrootReady, event);
+    }
+
+    /** Blocks until the broker acknowledged it; throws when it did not. */
+    public void publish(PackageBuilt event) {
+        send(packageBuilt, event);
+    }
+
+    private void send(MutinyEmitter<ProducerRecord<String, byte[]>> emitter, Event event) {
+        emitter.send(codec.encode(event, config.eventSource()).toProducerRecord()).await().atMost(ACK_TIMEOUT);
+    }
+}

@@ -1,0 +1,80 @@
+package org.debian.bootc.executor.service;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.events.TaskId;
+import org.debian.bootc.executor.buildroot.Buildroot;
+
+/**
+ * A build attempt while it runs: what cancels it, what times it out, where its
+ * live log is. Stopping it kills its buildroot's namespace, so every process of
+ * the build dies at once.
+ */
+public final class RunningBuild {
+
+    private final TaskId taskId;
+    private final int attempt;
+    private final BuildrootId buildrootId;
+    private final Instant deadline;
+    private volatile Buildroot buildroot;
+    private volatile String cancelReason;
+    private volatile boolean timedOut;
+
+    public RunningBuild(TaskId taskId, int attempt, BuildrootId buildrootId, Instant deadline) {
+        this.taskId = taskId;
+        this.attempt = attempt;
+        this.buildrootId = buildrootId;
+        this.deadline = deadline;
+    }
+
+    public TaskId taskId() {
+        return taskId;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public BuildrootId buildrootId() {
+        return buildrootId;
+    }
+
+    public Instant deadline() {
+        return deadline;
+    }
+
+    void attach(Buildroot root) {
+        this.buildroot = root;
+        if (cancelReason != null || timedOut) {
+            root.kill();
+        }
+    }
+
+    /** Stops the build: its processes are killed now, and it ends as {@code Cancelled}. */
+    public void cancel(String reason) {
+        cancelReason = reason == null || reason.isBlank() ? "cancelled" : reason;
+        Buildroot root = buildroot;
+        if (root != null) {
+            root.kill();
+        }
+    }
+
+    /** The build ran past its deadline: its processes are killed now, and it ends as {@code BuildTimeout}. */
+    void timeOut() {
+        timedOut = true;
+        Buildroot root = buildroot;
+        if (root != null) {
+            root.kill();
+        }
+    }
+
+    public Optional<String> cancelReason() {
+        return Optional.ofNullable(cancelReason);
+    }
+
+    public boolean timedOut() {
+        return timedOut;
+    }
+}

@@ -1,0 +1,116 @@
+package org.debian.bootc.executor.service;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.debian.bootc.executor.archive.ArchiveResolver;
+import org.debian.bootc.executor.archive.Downloader;
+import org.debian.bootc.executor.archive.HostAptSources;
+import org.debian.bootc.executor.artifact.ComposeRepositories;
+import org.debian.bootc.executor.artifact.LocalArtifactStore;
+import org.debian.bootc.executor.buildroot.BaseChrootCache;
+import org.debian.bootc.executor.buildroot.BuildrootFactory;
+import org.debian.bootc.executor.buildroot.IsolationMode;
+import org.debian.bootc.executor.buildroot.Mmdebstrap;
+import org.debian.bootc.executor.process.ProcessRunner;
+import org.debian.bootc.executor.source.SourceFetcher;
+
+/**
+ * The executor's state directory and the parts that live in it:
+ * <pre>
+ * bases/                      cached base chroots (shared by executors on one machine)
+ * apt-archives/               the apt package cache every buildroot shares
+ * artifacts/sha256/           the local artifact store
+ * compose-repos/&lt;compose&gt;/    flat apt repositories of each compose's built packages
+ * buildroots/&lt;executor id&gt;/   this executor's buildroots (removed at start-up)
+ * downloads/&lt;executor id&gt;/    sources fetched before their buildroot exists
+ * logs/&lt;task&gt;/&lt;attempt&gt;.log  live build logs
+ * </pre>
+ */
+public final class Workspace {
+
+    /**
+     * @param archive the configured archive root, used when a task names none
+     * @param builderUid uid and gid of the unprivileged account the build step runs as
+     * @param cacheMaxAge bases unused for longer are evicted
+     * @param cacheMaxBytes the base cache is trimmed (least recently used first) to this size
+     */
+    public record Options(Path stateDir, String executorId, String architecture, Optional<URI> archive,
+            List<String> baseExtraPackages, int builderUid, Duration buildTimeout, Duration mmdebstrapTimeout,
+            Duration cacheMaxAge, long cacheMaxBytes, int tailLines) {
+
+        public Options {
+            baseExtraPackages = List.copyOf(baseExtraPackages);
+        }
+    }
+
+    private final Options options;
+    private final ProcessRunner runner = new ProcessRunner();
+    private final BaseChrootCache bases;
+    private final BuildrootFactory buildroots;
+    private final LocalArtifactStore store;
+    private final BuildPipeline pipeline;
+    private final ScheduledExecutorService watchdog;
+
+    public Workspace(Options options) {
+        this.options = options;
+        Path state = options.stateDir().toAbsolutePath();
+        IsolationMode mode = IsolationMode.ofThisProcess();
+        this.bases = new BaseChrootCache(state.resolve("bases"),
+                new Mmdebstrap(runner, mode, options.builderUid(), options.mmdebstrapTimeout()),
+                options.cacheMaxAge(), options.cacheMaxBytes(), Clock.systemUTC());
+        this.buildroots = new BuildrootFactory(state.resolve("buildroots").resolve(options.executorId()), runner,
+                options.builderUid(), Duration.ofMinutes(2));
+        this.store = new LocalArtifactStore(state.resolve("artifacts"));
+        Downloader downloader = new Downloader(Duration.ofMinutes(5));
+        Path downloads = state.resolve("downloads").resolve(options.executorId());
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "build-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pipeline = new BuildPipeline(
+                new BuildPipeline.Settings(options.architecture(), options.baseExtraPackages(),
+                        Mmdebstrap.RECIPE + "-uid" + options.builderUid(), options.buildTimeout(), options.tailLines(),
+                        state.resolve("logs"), downloads, state.resolve("apt-archives")),
+                new ArchiveResolver(options.archive(), new HostAptSources(Path.of("/")), downloader, downloads),
+                bases, buildroots, new SourceFetcher(downloader), store,
+                new ComposeRepositories(state.resolve("compose-repos"), runner), watchdog);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public BaseChrootCache bases() {
+        return bases;
+    }
+
+    public BuildrootFactory buildroots() {
+        return buildroots;
+    }
+
+    public LocalArtifactStore store() {
+        return store;
+    }
+
+    public BuildPipeline pipeline() {
+        return pipeline;
+    }
+
+    public ProcessRunner runner() {
+        return runner;
+    }
+
+    /** Removes what dead builds and interrupted base creations left. Call before the first build. */
+    public void removeLeftovers() {
+        buildroots.removeLeftovers();
+        bases.removeLeftovers();
+    }
+}

@@ -1,0 +1,208 @@
+package org.debian.bootc.executor.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.debian.bootc.events.ArtifactRef;
+import org.debian.bootc.events.BuildResult;
+import org.debian.bootc.events.SourcePackage;
+import org.debian.bootc.executor.failure.BuildError;
+import org.debian.bootc.executor.failure.BuildTimeout;
+import org.debian.bootc.executor.failure.Cancelled;
+
+/**
+ * Real builds with the real tools and the machine's archive: mmdebstrap, overlayfs,
+ * namespaces, apt, dpkg-buildpackage. The base chroot is made once (in a clean tree
+ * that takes a minute or two). Debian's hello is built through the broker, in
+ * {@code BuildFlowIT}.
+ */
+class BuildPipelineIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(20);
+    private static Workspace workspace;
+    private static String suite;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void workspace() throws IOException {
+        workspace = TestWorkspace.create("it", TIMEOUT);
+        workspace.removeLeftovers();
+        suite = TestSources.hostSuite();
+        // the base is made (once per clean tree) before any test, so no test's time limit includes mmdebstrap
+        workspace.bases().acquire(workspace.pipeline().baseKey(suite, java.util.Optional.empty(),
+                java.util.Optional.empty()), line -> {
+                }).close();
+    }
+
+    private static BuildOutcome build(SourcePackage source) {
+        return build(source, workspace, TIMEOUT, ready -> {
+        });
+    }
+
+    private static BuildOutcome build(SourcePackage source, Workspace ws, Duration timeout,
+            java.util.function.Consumer<ChrootInfo> onReady) {
+        BuildRequest request = TestWorkspace.request(source, suite);
+        return ws.pipeline().run(request, TestWorkspace.running(request, timeout), onReady);
+    }
+
+    private static BuildOutcome build(SourcePackage source, String compose) {
+        BuildRequest request = TestWorkspace.request(source, suite, compose);
+        return workspace.pipeline().run(request, TestWorkspace.running(request, TIMEOUT), ready -> {
+        });
+    }
+
+    private static String log(BuildOutcome outcome) throws IOException {
+        return Files.readString(Path.of(URI.create(outcome.logLocation().orElseThrow())));
+    }
+
+    @Test
+    void theBaseIsMadeOnceAndARestartedExecutorFindsItInTheCache() throws IOException {
+        assertTrue(workspace.bases().made() <= 1, "at most the one creation of @BeforeAll");
+        Workspace restarted = TestWorkspace.create("it-restarted", TIMEOUT);
+        var key = restarted.pipeline().baseKey(suite, java.util.Optional.empty(), java.util.Optional.empty());
+        try (var lease = restarted.bases().acquire(key, line -> {
+        })) {
+            assertFalse(lease.made(), "the cache survives a restart");
+            assertEquals(0, restarted.bases().made(), "no mmdebstrap");
+            assertEquals(workspace.bases().dir().resolve(key.id()).resolve("root"), lease.root());
+            assertTrue(Files.readString(lease.root().resolve("etc/passwd")).contains("builder:x:2000:2000:"));
+            assertTrue(Files.isExecutable(lease.root().resolve("usr/bin/dpkg-buildpackage")), "a buildd base");
+            assertTrue(Files.isExecutable(lease.root().resolve("usr/bin/fakeroot")), "with the extra packages");
+        }
+    }
+
+    @Test
+    void aPackageThatDoesNotBuildIsAFailureWithItsLog() throws IOException {
+        SourcePackage broken = TestSources.nativePackage(work, "bootc-test-broken", "",
+                List.of("@echo 'compiler: deliberate failure in broken.c'", "false"));
+        BuildOutcome outcome = build(broken);
+        assertEquals(BuildResult.FAILURE, outcome.result());
+        assertInstanceOf(BuildError.class, outcome.failure().orElseThrow());
+        assertTrue(outcome.logTail().stream().anyMatch(l -> l.contains("deliberate failure in broken.c")),
+                () -> "logTail: " + outcome.logTail());
+        assertTrue(log(outcome).contains("deliberate failure in broken.c"));
+        assertEquals(List.of(ArtifactRef.BUILD_LOG), outcome.artifacts().stream().map(ArtifactRef::category).toList());
+    }
+
+    @Test
+    void theBuildStepHasNoNetwork() throws IOException {
+        URI archive = TestSources.hostArchive(suite);
+        int port = archive.getPort() > 0 ? archive.getPort() : archive.getScheme().equals("https") ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(archive.getHost(), port), 10_000); // the host itself can connect
+        }
+        SourcePackage netty = TestSources.nativePackage(work, "bootc-test-network", "",
+                List.of("bash -c 'exec 3<>/dev/tcp/" + archive.getHost() + "/" + port + "' && echo CONNECTED"));
+        BuildOutcome outcome = build(netty);
+        assertEquals(BuildResult.FAILURE, outcome.result(), () -> String.join("\n", outcome.logTail()));
+        assertFalse(log(outcome).contains("\nCONNECTED\n"));
+    }
+
+    @Test
+    void whatTheBuildWritesOutsideItsChrootDoesNotPersist() throws IOException {
+        String marker = "bootc-escape-" + UUID.randomUUID();
+        SourcePackage escape = TestSources.nativePackage(work, "bootc-test-escape", "",
+                List.of("touch /tmp/" + marker + " /var/tmp/" + marker + " /dev/shm/" + marker,
+                        "test -e /tmp/" + marker));
+        BuildOutcome outcome = build(escape);
+        assertEquals(BuildResult.SUCCESS, outcome.result(), () -> String.join("\n", outcome.logTail()));
+        assertFalse(Files.exists(Path.of("/tmp", marker)), "host /tmp");
+        assertFalse(Files.exists(Path.of("/var/tmp", marker)), "host /var/tmp");
+        assertFalse(Files.exists(Path.of("/dev/shm", marker)), "host /dev/shm");
+        try (Stream<Path> bases = Files.list(workspace.bases().dir())) {
+            for (Path base : bases.filter(p -> Files.isDirectory(p.resolve("root"))).toList()) {
+                assertFalse(Files.exists(base.resolve("root/var/tmp").resolve(marker)), "the base " + base);
+                assertFalse(Files.exists(base.resolve("root/tmp").resolve(marker)), "the base " + base);
+            }
+        }
+        try (Stream<Path> left = Files.list(workspace.buildroots().dir())) {
+            assertEquals(List.of(), left.toList(), "the buildroot's upper directory is gone");
+        }
+        // and the next build on the same base does not see it
+        SourcePackage look = TestSources.nativePackage(work, "bootc-test-look", "",
+                List.of("test ! -e /var/tmp/" + marker));
+        assertEquals(BuildResult.SUCCESS, build(look).result());
+    }
+
+    @Test
+    void theSecondBuildOnTheSameBaseRunsNoMmdebstrapAndTheSecondWithTheSameBuildDepsDownloadsNothing()
+            throws IOException {
+        // a build-dep outside the buildd variant; dropped from the shared cache so the first build must fetch it
+        try (Stream<Path> cached = Files.list(TestWorkspace.STATE.resolve("apt-archives"))) {
+            for (Path deb : cached.filter(p -> p.getFileName().toString().startsWith("hello_")).toList()) {
+                Files.delete(deb);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no cache yet
+        }
+        SourcePackage first = TestSources.nativePackage(work, "bootc-test-deps", "hello", List.of("hello"));
+        // a compose of its own: no compose repository (an earlier hello build of the "it" compose would be in it)
+        String compose = "deps" + UUID.randomUUID().toString().substring(0, 8);
+        BuildOutcome one = build(first, compose);
+        assertEquals(BuildResult.SUCCESS, one.result(), () -> String.join("\n", one.logTail()));
+        assertTrue(one.debsDownloaded() >= 1, "the first build downloads hello");
+        int made = workspace.bases().made();
+        BuildOutcome two = build(first, compose);
+        assertEquals(BuildResult.SUCCESS, two.result(), () -> String.join("\n", two.logTail()));
+        assertEquals(0, two.debsDownloaded(), "the second build takes every build-dep from the shared cache");
+        assertFalse(two.baseMade());
+        assertEquals(made, workspace.bases().made(), "no mmdebstrap for the second build");
+    }
+
+    @Test
+    void aBuildPastItsTimeLimitIsKilledWithItsWholeNamespace() throws IOException {
+        Workspace quick = TestWorkspace.create("it-timeout", Duration.ofSeconds(25));
+        String marker = "bootc-sleeper-" + UUID.randomUUID();
+        SourcePackage sleeper = TestSources.nativePackage(work, "bootc-test-sleeper", "",
+                List.of("sh -c 'sleep 600; echo " + marker + "' &", "sleep 600"));
+        long started = System.nanoTime();
+        BuildOutcome outcome = build(sleeper, quick, Duration.ofSeconds(25), r -> {
+        });
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertEquals(BuildResult.ERROR, outcome.result());
+        assertInstanceOf(BuildTimeout.class, outcome.failure().orElseThrow());
+        assertTrue(seconds < 60, "stopped at the limit, took " + seconds + " s");
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker)),
+                "no process of the build survives");
+    }
+
+    @Test
+    void aCancelledBuildStopsWithinSeconds() throws Exception {
+        SourcePackage sleeper = TestSources.nativePackage(work, "bootc-test-cancel", "", List.of("sleep 600"));
+        BuildRequest request = TestWorkspace.request(sleeper, suite);
+        RunningBuild running = TestWorkspace.running(request, TIMEOUT);
+        CountDownLatch ready = new CountDownLatch(1);
+        CompletableFuture<BuildOutcome> outcome = CompletableFuture.supplyAsync(
+                () -> workspace.pipeline().run(request, running, r -> ready.countDown()));
+        assertTrue(ready.await(5, TimeUnit.MINUTES), "chroot-ready");
+        Thread.sleep(1000);
+        long cancelled = System.nanoTime();
+        running.cancel("compose cancelled by the test");
+        BuildOutcome result = outcome.get(30, TimeUnit.SECONDS);
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - cancelled) < 10);
+        assertEquals(BuildResult.ERROR, result.result());
+        assertInstanceOf(Cancelled.class, result.failure().orElseThrow());
+    }
+}
