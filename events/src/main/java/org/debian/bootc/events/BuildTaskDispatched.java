@@ -13,12 +13,14 @@ import java.util.List;
  * @param taskId the record key
  * @param attempt 1 for the first attempt; a retry is a new attempt with a higher number
  * @param buildProfile optional, as in {@link PackageBuildQueued}
- * @param extraRepositories optional: apt sources lines ({@code deb [trusted=yes] <uri> <suite> <component>})
+ * @param archive as in {@link PackageBuildQueued}: build-deps come from it (suite, main)
+ * @param inReleaseSha256 as in {@link PackageBuildQueued}; part of the base chroot's cache key
+ * @param extraRepositories optional: the compose's extra apt repositories, with their keys
  *        of repositories holding packages built earlier in the compose; absent reads as empty
  */
 public record BuildTaskDispatched(TaskId taskId, int attempt, ComposeId composeId, SourcePackage source,
-        String architecture, String suite, BuildType buildType, String buildProfile, String contentKey,
-        Instant leaseExpiresAt, List<String> extraRepositories) implements Event {
+        String architecture, String suite, String archive, String inReleaseSha256, BuildType buildType,
+        String buildProfile, String contentKey, Instant leaseExpiresAt, List<AptRepository> extraRepositories) implements Event {
 
     public BuildTaskDispatched {
         Invariants.required("taskId", taskId);
@@ -27,6 +29,8 @@ public record BuildTaskDispatched(TaskId taskId, int attempt, ComposeId composeI
         Invariants.required("source", source);
         Invariants.text("architecture", architecture);
         Invariants.text("suite", suite);
+        Invariants.text("archive", archive);
+        Invariants.sha256("inReleaseSha256", inReleaseSha256);
         Invariants.required("buildType", buildType);
         Invariants.optionalText("buildProfile", buildProfile);
         Invariants.sha256("contentKey", contentKey);

@@ -9,12 +9,17 @@ import java.util.List;
  *
  * @param composeId the record key
  * @param packages one result per task
+ * @param outcome the plan's failable rules applied to {@code packages}
+ * @param plan the compose's plan, as {@link ComposePlanned} carried it, so the publisher needs no other input
  */
-public record ComposeBuilt(ComposeId composeId, List<PackageResult> packages) implements Event {
+public record ComposeBuilt(ComposeId composeId, List<PackageResult> packages, ComposeOutcome outcome,
+        ComposePlan plan) implements Event {
 
     public ComposeBuilt {
         Invariants.required("composeId", composeId);
         packages = Invariants.list("packages", packages);
+        Invariants.required("outcome", outcome);
+        Invariants.required("plan", plan);
     }
 
     @Override

@@ -39,8 +39,19 @@ public final class EventType<E extends Event> {
     public static final EventType<ExecutorHeartbeat> EXECUTOR_HEARTBEAT = new EventType<>(
             "executor-heartbeat", "executor.heartbeat", ExecutorHeartbeat.class, Topics.EXECUTOR_HEARTBEAT);
 
-    private static final List<EventType<?>> ALL = List.of(COMPOSE_REQUESTED, PACKAGE_BUILD_QUEUED,
-            BUILD_TASK_DISPATCHED, CHROOT_READY, PACKAGE_BUILT, COMPOSE_BUILT, IMAGE_COMMITTED,
+    public static final EventType<ComposePlanned> COMPOSE_PLANNED = new EventType<>(
+            "compose-planned", "compose.planned", ComposePlanned.class, Topics.COMPOSE_PLANNED);
+    public static final EventType<ComposeCancelRequested> COMPOSE_CANCEL_REQUESTED = new EventType<>(
+            "compose-cancel-requested", "compose.cancel-requested", ComposeCancelRequested.class,
+            Topics.COMPOSE_CANCEL);
+    public static final EventType<BuildTaskCancelled> BUILD_TASK_CANCELLED = new EventType<>(
+            "build-task-cancelled", "build-task.cancelled", BuildTaskCancelled.class, Topics.BUILD_CANCELLATIONS);
+    public static final EventType<ImagePublishFailed> IMAGE_PUBLISH_FAILED = new EventType<>(
+            "image-publish-failed", "image.publish-failed", ImagePublishFailed.class, Topics.IMAGE_FAILED);
+
+    private static final List<EventType<?>> ALL = List.of(COMPOSE_REQUESTED, COMPOSE_PLANNED,
+            PACKAGE_BUILD_QUEUED, COMPOSE_CANCEL_REQUESTED, BUILD_TASK_DISPATCHED, BUILD_TASK_CANCELLED,
+            CHROOT_READY, PACKAGE_BUILT, COMPOSE_BUILT, IMAGE_COMMITTED, IMAGE_PUBLISH_FAILED,
             COMPOSE_STATUS_CHANGED, TASK_STATUS_CHANGED, EXECUTOR_HEARTBEAT);
 
     private static final Map<String, EventType<?>> BY_TOPIC = ALL.stream()

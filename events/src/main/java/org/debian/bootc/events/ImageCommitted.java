@@ -5,6 +5,7 @@ package org.debian.bootc.events;
  * artifact-publisher, read by compose-planner.
  *
  * @param composeId the record key
+ * @param architecture the image's architecture; one event per architecture
  * @param ref the OSTree ref, e.g. {@code debian/bookworm/amd64/minimal}
  * @param commit the OSTree commit checksum (sha256 hex)
  * @param imageReference where the image was pushed, {@code registry/repository:tag}
@@ -12,11 +13,12 @@ package org.debian.bootc.events;
  * @param layerCount layers in the image
  * @param bytesPushed bytes uploaded (layers the registry already had are not counted)
  */
-public record ImageCommitted(ComposeId composeId, String ref, String commit, String imageReference,
+public record ImageCommitted(ComposeId composeId, String architecture, String ref, String commit, String imageReference,
         String manifestDigest, int layerCount, long bytesPushed) implements Event {
 
     public ImageCommitted {
         Invariants.required("composeId", composeId);
+        Invariants.text("architecture", architecture);
         Invariants.text("ref", ref);
         Invariants.sha256("commit", commit);
         Invariants.text("imageReference", imageReference);

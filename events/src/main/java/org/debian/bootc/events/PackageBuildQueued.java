@@ -12,6 +12,8 @@ import java.util.List;
  * @param source the source package to build
  * @param architecture the Debian architecture to build on (decides the build-tasks topic)
  * @param suite the suite whose packages satisfy the build dependencies, e.g. {@code bookworm}
+ * @param archive the absolute URI of the Debian archive the planner resolved against
+ * @param inReleaseSha256 sha256 of that archive's InRelease for the suite when planned
  * @param buildType what dpkg-buildpackage builds
  * @param buildProfile optional: {@code DEB_BUILD_PROFILES}, space separated, e.g. {@code nocheck}
  * @param waitsFor tasks whose packages are build dependencies of this one (may be empty)
@@ -19,7 +21,7 @@ import java.util.List;
  *        build-deps, build type and profile): an equal key means an equal result, so it is not rebuilt
  */
 public record PackageBuildQueued(ComposeId composeId, TaskId taskId, SourcePackage source, String architecture,
-        String suite, BuildType buildType, String buildProfile, List<TaskId> waitsFor, String contentKey)
+        String suite, String archive, String inReleaseSha256, BuildType buildType, String buildProfile, List<TaskId> waitsFor, String contentKey)
         implements Event {
 
     public PackageBuildQueued {
@@ -28,6 +30,8 @@ public record PackageBuildQueued(ComposeId composeId, TaskId taskId, SourcePacka
         Invariants.required("source", source);
         Invariants.text("architecture", architecture);
         Invariants.text("suite", suite);
+        Invariants.text("archive", archive);
+        Invariants.sha256("inReleaseSha256", inReleaseSha256);
         Invariants.required("buildType", buildType);
         Invariants.optionalText("buildProfile", buildProfile);
         waitsFor = Invariants.list("waitsFor", waitsFor);

@@ -26,6 +26,11 @@ public final class Topics {
     public static final String COMPOSE_STATUS = "compose-status";
     public static final String TASK_STATUS = "task-status";
     public static final String EXECUTOR_HEARTBEAT = "executor-heartbeat";
+    public static final String COMPOSE_PLANNED = "compose-planned";
+    public static final String COMPOSE_CANCEL = "compose-cancel";
+    /** Every executor reads this with a consumer group of its own: all of them see every cancellation. */
+    public static final String BUILD_CANCELLATIONS = "build-cancellations";
+    public static final String IMAGE_FAILED = "image-failed";
 
     /** Architectures that get a build-tasks topic out of the box. */
     public static final List<String> SUPPORTED_ARCHITECTURES = List.of("amd64", "arm64");
@@ -38,9 +43,11 @@ public final class Topics {
     private static final List<String> ALL;
 
     static {
-        List<String> main = new ArrayList<>(List.of(COMPOSE_REQUESTED, PACKAGE_BUILD_QUEUED));
+        List<String> main = new ArrayList<>(List.of(COMPOSE_REQUESTED, COMPOSE_PLANNED, PACKAGE_BUILD_QUEUED,
+                COMPOSE_CANCEL));
         SUPPORTED_ARCHITECTURES.forEach(arch -> main.add(buildTasks(arch)));
-        main.addAll(List.of(CHROOT_READY, PACKAGE_BUILT, COMPOSE_BUILT, IMAGE_COMMITTED,
+        main.addAll(List.of(BUILD_CANCELLATIONS, CHROOT_READY, PACKAGE_BUILT, COMPOSE_BUILT, IMAGE_COMMITTED,
+                IMAGE_FAILED,
                 COMPOSE_STATUS, TASK_STATUS, EXECUTOR_HEARTBEAT));
         List<String> all = new ArrayList<>(main);
         main.forEach(topic -> all.add(dlq(topic)));

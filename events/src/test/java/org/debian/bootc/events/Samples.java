@@ -19,17 +19,23 @@ final class Samples {
     static final String SHA_A = "a".repeat(64);
     static final String SHA_B = "0123456789abcdef".repeat(4);
 
-    private static final Map<EventType<?>, Supplier<? extends Event>> BY_TYPE = Map.of(
-            EventType.COMPOSE_REQUESTED, Samples::composeRequested,
-            EventType.PACKAGE_BUILD_QUEUED, Samples::packageBuildQueued,
-            EventType.BUILD_TASK_DISPATCHED, Samples::buildTaskDispatched,
-            EventType.CHROOT_READY, Samples::chrootReady,
-            EventType.PACKAGE_BUILT, Samples::packageBuilt,
-            EventType.COMPOSE_BUILT, Samples::composeBuilt,
-            EventType.IMAGE_COMMITTED, Samples::imageCommitted,
-            EventType.COMPOSE_STATUS_CHANGED, Samples::composeStatusChanged,
-            EventType.TASK_STATUS_CHANGED, Samples::taskStatusChanged,
-            EventType.EXECUTOR_HEARTBEAT, Samples::executorHeartbeat);
+    static final String ARCHIVE = "http://archive.example/debian/";
+
+    private static final Map<EventType<?>, Supplier<? extends Event>> BY_TYPE = Map.ofEntries(
+            Map.entry(EventType.COMPOSE_REQUESTED, Samples::composeRequested),
+            Map.entry(EventType.COMPOSE_PLANNED, Samples::composePlanned),
+            Map.entry(EventType.COMPOSE_CANCEL_REQUESTED, Samples::composeCancelRequested),
+            Map.entry(EventType.BUILD_TASK_CANCELLED, Samples::buildTaskCancelled),
+            Map.entry(EventType.IMAGE_PUBLISH_FAILED, Samples::imagePublishFailed),
+            Map.entry(EventType.PACKAGE_BUILD_QUEUED, Samples::packageBuildQueued),
+            Map.entry(EventType.BUILD_TASK_DISPATCHED, Samples::buildTaskDispatched),
+            Map.entry(EventType.CHROOT_READY, Samples::chrootReady),
+            Map.entry(EventType.PACKAGE_BUILT, Samples::packageBuilt),
+            Map.entry(EventType.COMPOSE_BUILT, Samples::composeBuilt),
+            Map.entry(EventType.IMAGE_COMMITTED, Samples::imageCommitted),
+            Map.entry(EventType.COMPOSE_STATUS_CHANGED, Samples::composeStatusChanged),
+            Map.entry(EventType.TASK_STATUS_CHANGED, Samples::taskStatusChanged),
+            Map.entry(EventType.EXECUTOR_HEARTBEAT, Samples::executorHeartbeat));
 
     private Samples() {
     }
@@ -66,14 +72,14 @@ final class Samples {
     }
 
     static PackageBuildQueued packageBuildQueued() {
-        return new PackageBuildQueued(COMPOSE_ID, TASK_ID, hello(), "amd64", "bookworm", BuildType.ANY, "nocheck",
+        return new PackageBuildQueued(COMPOSE_ID, TASK_ID, hello(), "amd64", "bookworm", ARCHIVE, SHA_A, BuildType.ANY,
+                "nocheck",
                 List.of(new TaskId("minimal-1-20250131.n.0.gettext.amd64")), SHA_B);
     }
 
     static BuildTaskDispatched buildTaskDispatched() {
-        return new BuildTaskDispatched(TASK_ID, 2, COMPOSE_ID, hello(), "amd64", "bookworm", BuildType.BINARY,
-                "nocheck", SHA_B, Instant.parse("2025-01-31T12:30:00Z"),
-                List.of("deb [trusted=yes] http://localhost:8081/composes/minimal-1-20250131.n.0 bookworm main"));
+        return new BuildTaskDispatched(TASK_ID, 2, COMPOSE_ID, hello(), "amd64", "bookworm", ARCHIVE, SHA_A,
+                BuildType.BINARY, "nocheck", SHA_B, Instant.parse("2025-01-31T12:30:00Z"), List.of(backports()));
     }
 
     static ChrootReady chrootReady() {
@@ -100,11 +106,11 @@ final class Samples {
         return new ComposeBuilt(COMPOSE_ID, List.of(
                 new PackageResult(TASK_ID, "hello", "2.10-3", "amd64", TaskResult.SUCCESS, List.of(deb())),
                 new PackageResult(new TaskId("minimal-1-20250131.n.0.gettext.amd64"), "gettext", "0.21-12",
-                        "amd64", TaskResult.SKIPPED, List.of())));
+                        "amd64", TaskResult.SKIPPED, List.of())), ComposeOutcome.INCOMPLETE, plan());
     }
 
     static ImageCommitted imageCommitted() {
-        return new ImageCommitted(COMPOSE_ID, "debian/bookworm/amd64/minimal", SHA_A,
+        return new ImageCommitted(COMPOSE_ID, "amd64", "debian/bookworm/amd64/minimal", SHA_A,
                 "localhost:5000/debian/minimal:1-20250131.n.0", "sha256:" + SHA_B, 42, 187_654_321L);
     }
 
@@ -122,5 +128,38 @@ final class Samples {
     static ExecutorHeartbeat executorHeartbeat() {
         return new ExecutorHeartbeat(EXECUTOR_ID, List.of("amd64"), 2, List.of(TASK_ID),
                 Instant.parse("2025-01-31T12:01:05.250Z"));
+    }
+
+    static AptRepository backports() {
+        return new AptRepository("http://archive.example/debian/", "bookworm-backports", List.of("main"),
+                "/usr/share/keyrings/debian-archive-keyring.gpg");
+    }
+
+    static ComposePlan plan() {
+        return new ComposePlan("bookworm", ARCHIVE, SHA_A, new Failable(List.of("arm64"), List.of("gettext")),
+                List.of(new ImageTarget("amd64", "debian/bookworm/amd64/minimal", "localhost:5000/debian/minimal",
+                        "1", Map.of("org.opencontainers.image.title", "minimal"), List.of(
+                                new ResolvedPackage("hello", "2.10-3", "amd64"),
+                                new ResolvedPackage("systemd", "252.33-1~deb12u1", "amd64"),
+                                new ResolvedPackage("tzdata", "2025a-0+deb12u1", "all")))),
+                List.of(backports()));
+    }
+
+    static ComposePlanned composePlanned() {
+        return new ComposePlanned(COMPOSE_ID, List.of(TASK_ID, new TaskId("minimal-1-20250131.n.0.gettext.amd64")),
+                plan());
+    }
+
+    static ComposeCancelRequested composeCancelRequested() {
+        return new ComposeCancelRequested(COMPOSE_ID, "release-team", "wrong manifest");
+    }
+
+    static BuildTaskCancelled buildTaskCancelled() {
+        return new BuildTaskCancelled(TASK_ID, 2, COMPOSE_ID, "amd64", "compose cancelled by release-team");
+    }
+
+    static ImagePublishFailed imagePublishFailed() {
+        return new ImagePublishFailed(COMPOSE_ID, "amd64", "debian/bookworm/amd64/minimal", "lint",
+                "var-run: /var/run is a directory, not a symlink to ../run");
     }
 }

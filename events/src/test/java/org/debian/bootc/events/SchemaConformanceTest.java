@@ -40,13 +40,18 @@ class SchemaConformanceTest {
     private static final Instant TIME = Instant.parse("2025-01-31T12:00:00Z");
 
     /** Value records and the {@code $defs} entry that describes each. */
-    private static final Map<Class<? extends Record>, String> VALUE_DEFS = Map.of(
-            SourceFile.class, "sourceFile",
-            SourcePackage.class, "sourcePackage",
-            InstalledPackage.class, "installedPackage",
-            ArtifactRef.class, "artifactRef",
-            PackageResult.class, "packageResult",
-            Violation.class, "violation");
+    private static final Map<Class<? extends Record>, String> VALUE_DEFS = Map.ofEntries(
+            Map.entry(SourceFile.class, "sourceFile"),
+            Map.entry(SourcePackage.class, "sourcePackage"),
+            Map.entry(InstalledPackage.class, "installedPackage"),
+            Map.entry(ArtifactRef.class, "artifactRef"),
+            Map.entry(PackageResult.class, "packageResult"),
+            Map.entry(Violation.class, "violation"),
+            Map.entry(AptRepository.class, "aptRepository"),
+            Map.entry(ResolvedPackage.class, "resolvedPackage"),
+            Map.entry(ImageTarget.class, "imageTarget"),
+            Map.entry(Failable.class, "failable"),
+            Map.entry(ComposePlan.class, "composePlan"));
 
     static Stream<EventType<?>> types() {
         return EventType.all().stream();
@@ -150,13 +155,18 @@ class SchemaConformanceTest {
 
     @Test
     void valueRecordsRequireWhatTheirDefsRequire() throws Exception {
-        Map<Class<? extends Record>, Record> samples = Map.of(
-                SourceFile.class, Samples.hello().files().get(0),
-                SourcePackage.class, Samples.hello(),
-                InstalledPackage.class, Samples.chrootReady().installed().get(0),
-                ArtifactRef.class, Samples.deb(),
-                PackageResult.class, Samples.composeBuilt().packages().get(0),
-                Violation.class, Samples.composeStatusChanged().violations().get(0));
+        Map<Class<? extends Record>, Record> samples = Map.ofEntries(
+                Map.entry(SourceFile.class, Samples.hello().files().get(0)),
+                Map.entry(SourcePackage.class, Samples.hello()),
+                Map.entry(InstalledPackage.class, Samples.chrootReady().installed().get(0)),
+                Map.entry(ArtifactRef.class, Samples.deb()),
+                Map.entry(PackageResult.class, Samples.composeBuilt().packages().get(0)),
+                Map.entry(Violation.class, Samples.composeStatusChanged().violations().get(0)),
+                Map.entry(AptRepository.class, Samples.backports()),
+                Map.entry(ResolvedPackage.class, Samples.plan().images().get(0).packages().get(0)),
+                Map.entry(ImageTarget.class, Samples.plan().images().get(0)),
+                Map.entry(Failable.class, Samples.plan().failable()),
+                Map.entry(ComposePlan.class, Samples.plan()));
         for (var entry : samples.entrySet()) {
             JsonNode def = defOf(VALUE_DEFS.get(entry.getKey()));
             Set<String> required = new LinkedHashSet<>();
@@ -224,6 +234,7 @@ class SchemaConformanceTest {
         assertEquals(wireNames(TaskResult.values()), texts(defOf("taskResult").get("enum")));
         assertEquals(wireNames(TaskStatus.values()), texts(defOf("taskStatus").get("enum")));
         assertEquals(wireNames(ComposeStatus.values()), texts(defOf("composeStatus").get("enum")));
+        assertEquals(wireNames(ComposeOutcome.values()), texts(defOf("composeOutcome").get("enum")));
         JsonNode task = RepoFiles.schema(EventType.TASK_STATUS_CHANGED).get("properties");
         assertEquals(withNull(wireNames(TaskStatus.values())), texts(task.at("/oldStatus/enum")));
         assertEquals(withNull(wireNames(TaskResult.values())), texts(task.at("/result/enum")));

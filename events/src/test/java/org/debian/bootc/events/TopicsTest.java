@@ -44,9 +44,10 @@ class TopicsTest {
 
     @Test
     void allListsEveryTopicAndItsDeadLetterTopic() {
-        List<String> main = List.of("compose-requested", "package-build-queued", "build-tasks.amd64",
-                "build-tasks.arm64", "chroot-ready", "package-built", "compose-built", "image-committed",
-                "compose-status", "task-status", "executor-heartbeat");
+        List<String> main = List.of("compose-requested", "compose-planned", "package-build-queued",
+                "compose-cancel", "build-tasks.amd64", "build-tasks.arm64", "build-cancellations", "chroot-ready",
+                "package-built", "compose-built", "image-committed", "image-failed", "compose-status", "task-status",
+                "executor-heartbeat");
         List<String> expected = new java.util.ArrayList<>(main);
         main.forEach(topic -> expected.add(topic + ".dlq"));
         assertEquals(expected, Topics.all());
@@ -102,7 +103,7 @@ class TopicsTest {
         assertEquals("/schemas/compose-requested.v1.schema.json", EventType.COMPOSE_REQUESTED.schemaResource());
         assertEquals(Optional.empty(), EventType.forCeType("org.debian.bootc.compose.requested.v2"));
         assertFalse(EventType.all().isEmpty());
-        assertEquals(10, EventType.all().size());
+        assertEquals(14, EventType.all().size());
     }
 
     @Test
@@ -117,6 +118,10 @@ class TopicsTest {
         assertEquals(Samples.COMPOSE_ID.value(), Samples.composeStatusChanged().key());
         assertEquals(Samples.TASK_ID.value(), Samples.taskStatusChanged().key());
         assertEquals(Samples.EXECUTOR_ID.value(), Samples.executorHeartbeat().key());
+        assertEquals(Samples.COMPOSE_ID.value(), Samples.composePlanned().key());
+        assertEquals(Samples.COMPOSE_ID.value(), Samples.composeCancelRequested().key());
+        assertEquals(Samples.TASK_ID.value(), Samples.buildTaskCancelled().key());
+        assertEquals(Samples.COMPOSE_ID.value(), Samples.imagePublishFailed().key());
     }
 
     @Test

@@ -65,7 +65,7 @@ class ExecutorMessagingIT {
                 List.of(new SourceFile("hello_2.10-3.dsc", "b".repeat(64), 1183, "file:///srv/archive/debian/pool/main/h/hello/hello_2.10-3.dsc")));
         BuildTaskDispatched task = new BuildTaskDispatched(new TaskId("task-" + UUID.randomUUID()), 1,
                 ComposeId.of("minimal", "1", LocalDate.of(2026, 11, 24), ComposeType.TEST, 0), hello, "amd64",
-                "bookworm", BuildType.ANY, null, "c".repeat(64), Instant.now().plusSeconds(600), List.of());
+                "bookworm", "file:///srv/archive/debian/", "c".repeat(64), BuildType.ANY, null, "c".repeat(64), Instant.now().plusSeconds(600), List.of());
         MalformedRecords.assertEachIsDeadLetteredAndConsumptionGoesOn(kafka(),
                 CODEC.encode(task, "/tests/chroot-executor"), 524288);
     }

@@ -43,12 +43,16 @@ public record BuildPlan(ComposeId composeId, String suite, List<String> architec
                 .findFirst();
     }
 
-    /** One {@code package-build-queued} per build, in the plan's order. */
-    public List<PackageBuildQueued> toEvents() {
+    /**
+     * One {@code package-build-queued} per build, in the plan's order.
+     *
+     * @param archive the absolute URI of the archive the plan was made against
+     */
+    public List<PackageBuildQueued> toEvents(String archive) {
         String buildProfile = buildProfile();
         return builds.stream()
                 .map(build -> new PackageBuildQueued(composeId, build.taskId(), build.source(), build.architecture(),
-                        suite, build.buildType(), buildProfile, build.waitsFor(), build.contentKey()))
+                        suite, archive, inReleaseSha256, build.buildType(), buildProfile, build.waitsFor(), build.contentKey()))
                 .toList();
     }
 }

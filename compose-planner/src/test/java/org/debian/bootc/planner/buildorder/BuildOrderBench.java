@@ -37,6 +37,7 @@ public final class BuildOrderBench {
     private static final List<String> ARCHITECTURES = List.of("amd64", "arm64");
     private static final Set<String> PROFILES = Set.of("nocheck");
     private static final ComposeId COMPOSE = new ComposeId("bench-1-20250131.t.0");
+    private static final String ARCHIVE = "http://archive.example/debian/";
     private static final String IN_RELEASE = "5e0f9dfbd6f1a3b4c2d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6";
     private static final String[] EXTERNAL = {"debhelper-compat (= 13)", "pkgconf", "cmake (>= 3.20)", "meson",
         "ninja-build", "python3-all:any", "dh-python", "libc6-dev", "gettext", "autoconf", "automake", "libtool",
@@ -67,17 +68,17 @@ public final class BuildOrderBench {
         while (warmup < 50 || System.nanoTime() < warmupEnd) {
             plan(sources);
             parseAll(sources);
-            plan(sources).toEvents();
+            plan(sources).toEvents(ARCHIVE);
             warmup++;
         }
         List<String> names = new ArrayList<>(List.of(
                 "`BuildOrder.plan` (parse, builds, waits, Tarjan, Kahn, content keys)",
                 "parse only: Build-Depends, -Arch and -Indep of every source",
-                "`plan` + `toEvents()` (PackageBuildQueued records)"));
+                "`plan` + `toEvents(archive)` (PackageBuildQueued records)"));
         List<Supplier<?>> work = new ArrayList<>(List.of(
                 () -> plan(sources),
                 () -> parseAll(sources),
-                () -> plan(sources).toEvents()));
+                () -> plan(sources).toEvents(ARCHIVE)));
         if (naive) {
             for (int i = 0; i < 3; i++) {
                 naiveWaits(sources, plan);

@@ -24,6 +24,7 @@ import org.debian.bootc.events.TaskId;
 class BuildOrderTest {
 
     private static final List<String> BOTH = List.of("amd64", "arm64");
+    private static final String ARCHIVE = "http://archive.example/debian/";
 
     private static BuildPlan plan(List<SourceRecord> sources, List<String> architectures, Set<String> profiles) {
         return BuildOrder.plan(sources, architectures, profiles, IN_RELEASE, COMPOSE, SUITE);
@@ -205,8 +206,8 @@ class BuildOrderTest {
 
         assertEquals(List.of("python-pytest:amd64"), waits(checked, "python-attrs", "amd64"));
         assertEquals(List.of(), waits(nocheck, "python-attrs", "amd64"));
-        assertNull(checked.toEvents().get(0).buildProfile());
-        assertEquals("nocheck", nocheck.toEvents().get(0).buildProfile());
+        assertNull(checked.toEvents(ARCHIVE).get(0).buildProfile());
+        assertEquals("nocheck", nocheck.toEvents(ARCHIVE).get(0).buildProfile());
     }
 
     @Test
@@ -256,7 +257,7 @@ class BuildOrderTest {
     void toEventsCarriesEveryFieldOfEachBuild() {
         BuildPlan plan = plan(dag(), BOTH, Set.of("nodoc", "nocheck"));
 
-        List<PackageBuildQueued> events = plan.toEvents();
+        List<PackageBuildQueued> events = plan.toEvents(ARCHIVE);
 
         assertEquals(plan.builds().size(), events.size());
         for (int i = 0; i < events.size(); i++) {
@@ -267,6 +268,8 @@ class BuildOrderTest {
             assertEquals(build.source(), event.source());
             assertEquals(build.architecture(), event.architecture());
             assertEquals(SUITE, event.suite());
+            assertEquals(ARCHIVE, event.archive());
+            assertEquals(plan.inReleaseSha256(), event.inReleaseSha256());
             assertEquals(build.buildType(), event.buildType());
             assertEquals("nocheck nodoc", event.buildProfile());
             assertEquals(build.waitsFor(), event.waitsFor());
@@ -331,6 +334,6 @@ class BuildOrderTest {
 
     @Test
     void anEmptyRebuildSetIsAnEmptyPlan() {
-        assertEquals(List.of(), plan(List.of(), "amd64").toEvents());
+        assertEquals(List.of(), plan(List.of(), "amd64").toEvents(ARCHIVE));
     }
 }

@@ -60,7 +60,8 @@ class SchedulerConsumersIT {
         ExecutorId executor = new ExecutorId("executor-1");
         BuildrootId buildroot = new BuildrootId("br-" + UUID.randomUUID());
         return Stream.of(
-                new PackageBuildQueued(compose, task, hello, "amd64", "bookworm", BuildType.ANY, null, List.of(), SHA),
+                new PackageBuildQueued(compose, task, hello, "amd64", "bookworm", "file:///srv/archive/debian/", SHA,
+                        BuildType.ANY, null, List.of(), SHA),
                 new ChrootReady(buildroot, task, 1, compose, executor, "amd64", SHA,
                         List.of(new InstalledPackage("gcc", "4:12.2.0-3", "amd64"))),
                 new PackageBuilt(task, 1, compose, executor, buildroot, BuildResult.SUCCESS,

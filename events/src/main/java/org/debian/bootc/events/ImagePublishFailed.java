@@ -1,0 +1,34 @@
+package org.debian.bootc.events;
+
+/**
+ * The publisher could not make or push one architecture's image. Written by
+ * artifact-publisher, read by compose-planner (which dooms the compose unless the
+ * architecture is failable).
+ *
+ * @param composeId the record key
+ * @param architecture the image's architecture
+ * @param ref the OSTree ref
+ * @param stage the phase that failed: repository, rootfs, ostree, image, lint or push
+ * @param reason what failed; a lint failure names the rule
+ */
+public record ImagePublishFailed(ComposeId composeId, String architecture, String ref, String stage, String reason)
+        implements Event {
+
+    public ImagePublishFailed {
+        Invariants.required("composeId", composeId);
+        Invariants.text("architecture", architecture);
+        Invariants.text("ref", ref);
+        Invariants.text("stage", stage);
+        Invariants.text("reason", reason);
+    }
+
+    @Override
+    public String key() {
+        return composeId.value();
+    }
+
+    @Override
+    public EventType<ImagePublishFailed> eventType() {
+        return EventType.IMAGE_PUBLISH_FAILED;
+    }
+}
