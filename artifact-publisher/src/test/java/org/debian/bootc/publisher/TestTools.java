@@ -51,6 +51,43 @@ public final class TestTools {
         return refs;
     }
 
+    /**
+     * The same package rebuilt at {@code version}: unpacked with dpkg-deb, a changelog entry added,
+     * md5sums remade, packed again with dpkg-deb, as a source rebuild with a new changelog entry gives.
+     */
+    public static ArtifactRef rebuild(Path deb, String pkg, String version, Path dir) throws Exception {
+        Path unpacked = dir.resolve("unpacked-" + version);
+        ProcessRunner runner = new ProcessRunner(dir.resolve(".scratch"));
+        runner.run(List.of("dpkg-deb", "-R", deb.toString(), unpacked.toString()), Duration.ofMinutes(1));
+        Path control = unpacked.resolve("DEBIAN/control");
+        Files.writeString(control, Files.readString(control).replaceAll("(?m)^Version: .*$", "Version: " + version));
+        Path changelog = unpacked.resolve("usr/share/doc/" + pkg + "/changelog.Debian.gz");
+        String entry = pkg + " (" + version + ") unstable; urgency=medium\n\n  * Rebuilt by deb-bootc-compose tests.\n\n"
+                + " -- Tests <tests@invalid>  Wed, 25 Nov 2026 00:00:00 +0000\n\n";
+        Files.writeString(dir.resolve("entry-" + version), entry);
+        runner.run(List.of("sh", "-c", "{ cat \"$2\"; zcat \"$1\"; } | gzip -n -9 > \"$1.new\" && mv \"$1.new\" \"$1\"",
+                "sh", changelog.toString(), dir.resolve("entry-" + version).toString()), Duration.ofMinutes(1));
+        runner.run(List.of("sh", "-c", "cd \"$1\" && find . -path ./DEBIAN -prune -o -type f -printf '%P\\0' | sort -z"
+                + " | xargs -0 md5sum > DEBIAN/md5sums", "sh", unpacked.toString()), Duration.ofMinutes(1));
+        Path out = dir.resolve(pkg + "_" + version + "_amd64.deb");
+        runner.run(List.of("dpkg-deb", "--root-owner-group", "-b", unpacked.toString(), out.toString()), Duration.ofMinutes(1));
+        return artifact(out);
+    }
+
+    /** A new architecture-all package, built with dpkg-deb, that ships one file at {@code path}. */
+    public static ArtifactRef packageWith(Path dir, String pkg, String version, String path) throws Exception {
+        Path root = dir.resolve(pkg);
+        Files.createDirectories(root.resolve("DEBIAN"));
+        Files.writeString(root.resolve("DEBIAN/control"), "Package: " + pkg + "\nVersion: " + version
+                + "\nArchitecture: all\nMaintainer: Tests <tests@invalid>\nDescription: test package\n");
+        Files.createDirectories(root.resolve(path).getParent());
+        Files.writeString(root.resolve(path), "shipped\n");
+        Path out = dir.resolve(pkg + "_" + version + "_all.deb");
+        new ProcessRunner(dir.resolve(".scratch")).run(List.of("dpkg-deb", "--root-owner-group", "-b", root.toString(),
+                out.toString()), Duration.ofMinutes(1));
+        return artifact(out);
+    }
+
     /** An artifact reference to a local file, as the executor's artifact store gives it. */
     public static ArtifactRef artifact(Path deb) throws Exception {
         byte[] bytes = Files.readAllBytes(deb);

@@ -28,9 +28,13 @@ public record ComposeRepository(Path root, String suite, Path keyring, List<Bina
         return root.toUri();
     }
 
-    /** The one-line apt source for this repository. */
+    /**
+     * The one-line apt source for this repository. It says {@code copy://}, not
+     * {@code file://}: apt then copies the packages into the root file system's cache,
+     * where dpkg inside the chroot can read them.
+     */
     public String sourceLine() {
-        return "deb [signed-by=" + keyring + "] " + uri() + " " + suite + " " + COMPONENT;
+        return "deb [signed-by=" + keyring + "] copy://" + root.toAbsolutePath() + " " + suite + " " + COMPONENT;
     }
 
     public Optional<BinaryPackage> find(String name) {

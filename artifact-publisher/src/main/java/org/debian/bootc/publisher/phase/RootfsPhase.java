@@ -92,7 +92,7 @@ public final class RootfsPhase {
         if (Files.exists(target)) {
             throw new IOException(target + " already exists");
         }
-        Path inputs = Files.createDirectories(workDir.resolve("rootfs-inputs"));
+        Path inputs = Files.createDirectories(target.toAbsolutePath().getParent());
         RequestFiles files = new RequestFiles(
                 Files.writeString(inputs.resolve(target.getFileName() + ".pref"), pin()),
                 Files.writeString(inputs.resolve(target.getFileName() + ".dracut.conf"), dracutConf()),

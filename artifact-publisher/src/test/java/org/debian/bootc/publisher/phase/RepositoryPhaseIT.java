@@ -53,7 +53,7 @@ class RepositoryPhaseIT {
                 Duration.ofMinutes(1));
         runner.run(List.of("gpgv", "--keyring", repository.keyring().toString(), dists.resolve("Release.gpg").toString(),
                 dists.resolve("Release").toString()), Duration.ofMinutes(1));
-        assertTrue(repository.sourceLine().startsWith("deb [signed-by=" + repository.keyring() + "] file://"),
+        assertTrue(repository.sourceLine().startsWith("deb [signed-by=" + repository.keyring() + "] copy:///"),
                 repository.sourceLine());
     }
 
