@@ -102,6 +102,9 @@ public final class ImagePublisher {
             return result;
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            // a package name or version of the plan that is not Debian's, an extra repository apt cannot take
+            throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
         } finally {
             try {
                 Tree.deleteRecursively(work);
