@@ -1,19 +1,48 @@
 package org.debian.bootc.publisher.messaging;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
 import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeOutcome;
+import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.ImageCommitted;
+import org.debian.bootc.events.ImagePublishFailed;
+import org.debian.bootc.events.ImageTarget;
+import org.debian.bootc.events.TaskResult;
+import org.debian.bootc.publisher.config.PublisherConfig;
+import org.debian.bootc.publisher.phase.PhaseFailedException;
+import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.service.ImagePublisher;
+import org.debian.bootc.publisher.service.PublishRequest;
+import org.debian.bootc.publisher.service.PublishResult;
+import org.debian.bootc.publisher.service.PublisherSettings;
 
 /**
- * Reads {@code compose-built}. An invalid event goes to {@code compose-built.dlq}
- * with the reason. Publishing (apt repository, OSTree commit, OCI image, push) is not
- * here yet: a valid event is logged.
+ * Reads {@code compose-built} and publishes one image per {@code plan.images()} entry:
+ * nothing for a {@code doomed} compose, nothing for an architecture whose builds failed
+ * when that architecture is failable; otherwise the phases run and
+ * {@code image-committed} (or {@code image-failed} with the stage and reason) goes out,
+ * acknowledged by the broker before the record's offset is committed. An invalid event
+ * goes to {@code compose-built.dlq} with the reason.
+ *
+ * <p>A redelivered event publishes again; an unchanged tree keeps its OSTree commit, gives
+ * the same manifest digest and pushes nothing, so the repeated {@code image-committed}
+ * says the same thing (readers key it by compose id and architecture).
  */
 @ApplicationScoped
 public class ComposeBuiltConsumer {
@@ -21,15 +50,75 @@ public class ComposeBuiltConsumer {
     private static final Logger LOG = Logger.getLogger(ComposeBuiltConsumer.class);
 
     private final EventCodec codec;
+    private final PublisherConfig config;
+    private final MutinyEmitter<ProducerRecord<String, byte[]>> committed;
+    private final MutinyEmitter<ProducerRecord<String, byte[]>> failed;
 
-    public ComposeBuiltConsumer(EventCodec codec) {
+    public ComposeBuiltConsumer(EventCodec codec, PublisherConfig config,
+            @Channel("image-committed") MutinyEmitter<ProducerRecord<String, byte[]>> committed,
+            @Channel("image-failed") MutinyEmitter<ProducerRecord<String, byte[]>> failed) {
         this.codec = codec;
+        this.config = config;
+        this.committed = committed;
+        this.failed = failed;
     }
 
     @Incoming("compose-built")
+    @Blocking
     public void composeBuilt(ConsumerRecord<String, byte[]> record) {
         ComposeBuilt built = codec.decodeOrReject(EventType.COMPOSE_BUILT, record).payload();
-        LOG.warnf("compose %s built with %d package results; this publisher does not publish yet",
-                built.composeId().value(), built.packages().size());
+        String compose = built.composeId().value();
+        if (built.outcome() == ComposeOutcome.DOOMED) {
+            LOG.infof("compose %s is doomed: nothing is published", compose);
+            return;
+        }
+        for (ImageTarget target : built.plan().images()) {
+            if (skipped(built, target)) {
+                LOG.infof("compose %s: %s is failable and has failed builds; its image is not published", compose,
+                        target.architecture());
+                continue;
+            }
+            publish(built, target);
+        }
+    }
+
+    /** Pungi's failable architectures: one whose builds did not all succeed is left out, not failed. */
+    static boolean skipped(ComposeBuilt built, ImageTarget target) {
+        String arch = target.architecture();
+        return built.plan().failable().architectures().contains(arch) && built.packages().stream()
+                .anyMatch(p -> p.architecture().equals(arch) && p.result() != TaskResult.SUCCESS);
+    }
+
+    private void publish(ComposeBuilt built, ImageTarget target) {
+        String compose = built.composeId().value();
+        Event outcome;
+        try {
+            PublishResult result = publisher().publish(PublishRequest.of(built, target));
+            outcome = new ImageCommitted(built.composeId(), target.architecture(), target.ostreeRef(),
+                    result.commit().commit(), result.imageReference(), result.image().manifestDigest(),
+                    result.image().layers().size(), result.bytesPushed());
+        } catch (PhaseFailedException e) {
+            LOG.warnf("compose %s %s: %s failed: %s", compose, target.architecture(), e.stage().wireName(), e.reason());
+            outcome = new ImagePublishFailed(built.composeId(), target.architecture(), target.ostreeRef(),
+                    e.stage().wireName(), e.reason());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "compose %s %s: publishing failed", compose, target.architecture());
+            outcome = new ImagePublishFailed(built.composeId(), target.architecture(), target.ostreeRef(),
+                    Stage.IMAGE.wireName(), "unexpected error: " + e);
+        }
+        MutinyEmitter<ProducerRecord<String, byte[]>> channel = outcome instanceof ImageCommitted ? committed : failed;
+        channel.send(codec.encode(outcome, config.eventSource()).toProducerRecord()).await().indefinitely();
+    }
+
+    private ImagePublisher publisher() {
+        RepositorySigner signer = new RepositorySigner(
+                Path.of(config.signingGnupgHome().orElseThrow(() -> new PhaseFailedException(Stage.REPOSITORY,
+                        "bootc.publisher.signing-gnupg-home is not set: the compose repository cannot be signed"))),
+                config.signingKeyId().orElseThrow(() -> new PhaseFailedException(Stage.REPOSITORY,
+                        "bootc.publisher.signing-key-id is not set: the compose repository cannot be signed")));
+        return new ImagePublisher(new PublisherSettings(Path.of(config.dataDir()), signer,
+                Optional.of(Path.of(config.archiveKeyring())), config.downloadCache().map(Path::of), config.push(),
+                config.registryTlsVerify(), config.maxLayers(), config.requireKernel(), config.sourceDateEpoch(),
+                config.imageSource(), config.toolTimeout()));
     }
 }

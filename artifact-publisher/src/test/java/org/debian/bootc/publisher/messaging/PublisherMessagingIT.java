@@ -2,12 +2,21 @@ package org.debian.bootc.publisher.messaging;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.time.Duration;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import org.debian.bootc.events.ArtifactRef;
@@ -25,6 +34,10 @@ import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
 import org.debian.bootc.localstack.test.MalformedRecords;
+import org.debian.bootc.localstack.test.TopicProbe;
+import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.ImagePublishFailed;
+import org.debian.bootc.events.Topics;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
@@ -53,6 +66,48 @@ class PublisherMessagingIT {
         MalformedRecords.assertEachIsDeadLetteredAndConsumptionGoesOn(
                 LocalStackTestResource.kafka().bootstrapServers(),
                 new EventCodec().encode(built, "/tests/artifact-publisher"), 524288);
+    }
+
+    static ComposeBuilt built(ComposeId id, ComposeOutcome outcome, String architecture) {
+        String sha = "d".repeat(64);
+        return new ComposeBuilt(id,
+                List.of(new PackageResult(new TaskId(id.value() + ":hello:" + architecture), "hello", "2.10-3",
+                        architecture, TaskResult.SUCCESS, List.of(new ArtifactRef(sha, "debian:binary-package",
+                                "hello_2.10-3_" + architecture + ".deb", 53000,
+                                "file:///var/lib/deb-bootc-compose/artifacts/sha256/" + sha)))),
+                outcome,
+                new ComposePlan("bookworm", "file:///srv/archive/debian/", sha, Failable.NONE,
+                        List.of(new ImageTarget(architecture, "debian/bookworm/" + architecture + "/minimal",
+                                "localhost:5000/debian/minimal", "1", Map.of(),
+                                List.of(new ResolvedPackage("hello", "2.10-3", architecture)))),
+                        List.of()));
+    }
+
+    @Test
+    void aDoomedComposeIsNotPublishedAndAFailedPublishSaysWhichStage() throws Exception {
+        ComposeId id = ComposeId.of("wired" + UUID.randomUUID().toString().substring(0, 8), "1",
+                LocalDate.of(2026, 11, 25), ComposeType.TEST, 0);
+        EventCodec codec = new EventCodec();
+        String bootstrap = LocalStackTestResource.kafka().bootstrapServers();
+        try (TopicProbe probe = new TopicProbe(bootstrap, Topics.IMAGE_FAILED, Topics.IMAGE_COMMITTED);
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            // Same key, so the doomed event is read first; had it been published, an arm64 event would come first.
+            producer.send(codec.encode(built(id, ComposeOutcome.DOOMED, "arm64"), "/tests").toProducerRecord()).get();
+            producer.send(codec.encode(built(id, ComposeOutcome.COMPLETE, "amd64"), "/tests").toProducerRecord()).get();
+
+            ConsumerRecord<String, byte[]> first = probe.await(r -> r.key().equals(id.value()), Duration.ofSeconds(60));
+
+            assertEquals(Topics.IMAGE_FAILED, first.topic());
+            ImagePublishFailed failed = codec.decodeOrReject(EventType.IMAGE_PUBLISH_FAILED, first).payload();
+            assertEquals("amd64", failed.architecture());
+            assertEquals("debian/bookworm/amd64/minimal", failed.ref());
+            assertEquals("repository", failed.stage());
+            assertTrue(failed.reason().contains("bootc.publisher.signing-gnupg-home is not set"), failed.reason());
+            assertTrue(probe.drain(Duration.ofSeconds(3)).stream().noneMatch(r -> r.key().equals(id.value())));
+        }
     }
 
     @Test

@@ -1,0 +1,111 @@
+package org.debian.bootc.publisher.image;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.publisher.phase.PhaseFailedException;
+import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.process.ProcessRunner;
+import org.debian.bootc.publisher.process.ToolFailedException;
+
+/**
+ * Pushes an image from the OCI layout to a registry with {@code skopeo copy
+ * --preserve-digests}, which asks the registry for each blob first and uploads only
+ * the missing ones. Before the copy this phase asks the registry the same question
+ * (a {@code HEAD} on each blob, Docker Registry HTTP API v2) to count the bytes that
+ * will be sent; after it, it checks the registry holds the manifest digest written.
+ */
+public final class PushPhase {
+
+    private static final Logger LOG = Logger.getLogger(PushPhase.class);
+
+    /** What was pushed: the reference, the manifest digest, and what was uploaded. */
+    public record Result(String imageReference, String manifestDigest, long bytesPushed, int blobsPushed) {
+    }
+
+    private final ProcessRunner runner;
+    private final boolean tlsVerify;
+    private final Duration timeout;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+
+    /** @param tlsVerify false for a registry served over plain HTTP (a loopback registry in tests) */
+    public PushPhase(ProcessRunner runner, boolean tlsVerify, Duration timeout) {
+        this.runner = runner;
+        this.tlsVerify = tlsVerify;
+        this.timeout = timeout;
+    }
+
+    public Result run(ImagePhase.Result image, String repository) {
+        String reference = repository + ":" + image.tag();
+        try {
+            List<Long> missing = new ArrayList<>();
+            long bytes = 0;
+            List<String[]> blobs = new ArrayList<>();
+            blobs.add(new String[] {image.configDigest(), Long.toString(Files.size(blob(image, image.configDigest())))});
+            for (ImagePhase.LayerDescriptor layer : image.layers()) {
+                blobs.add(new String[] {layer.digest(), Long.toString(layer.size())});
+            }
+            for (String[] blob : blobs) {
+                if (!present(repository, blob[0])) {
+                    missing.add(Long.parseLong(blob[1]));
+                    bytes += Long.parseLong(blob[1]);
+                }
+            }
+            Path digestFile = Files.createTempFile(image.layout(), "pushed-", ".digest");
+            try {
+                runner.run(List.of("skopeo", "copy", "--quiet", "--preserve-digests",
+                        "--dest-tls-verify=" + tlsVerify, "--digestfile", digestFile.toString(),
+                        "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), timeout, Map.of(), null);
+                String pushed = Files.readString(digestFile).strip();
+                if (!pushed.equals(image.manifestDigest())) {
+                    throw new PhaseFailedException(Stage.PUSH, "the registry holds " + reference + " as " + pushed
+                            + ", not the manifest written, " + image.manifestDigest());
+                }
+            } finally {
+                Files.deleteIfExists(digestFile);
+            }
+            LOG.infof("pushed %s@%s: %d of %d blobs, %d bytes", reference, image.manifestDigest(), missing.size(),
+                    blobs.size(), bytes);
+            return new Result(reference, image.manifestDigest(), bytes, missing.size());
+        } catch (ToolFailedException e) {
+            throw new PhaseFailedException(Stage.PUSH, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PhaseFailedException(Stage.PUSH, "cannot push " + reference + ": " + e, e);
+        }
+    }
+
+    private static Path blob(ImagePhase.Result image, String digest) {
+        return image.layout().resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+    }
+
+    /** Whether the registry already has the blob in the repository (anything but 200 counts as missing). */
+    boolean present(String repository, String digest) throws IOException {
+        int slash = repository.indexOf('/');
+        if (slash < 0) {
+            throw new PhaseFailedException(Stage.PUSH, "image repository \"" + repository
+                    + "\" names no registry (expected registry/name)");
+        }
+        String registry = repository.substring(0, slash);
+        String name = repository.substring(slash + 1);
+        URI uri = URI.create((tlsVerify ? "https://" : "http://") + registry + "/v2/" + name + "/blobs/" + digest);
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

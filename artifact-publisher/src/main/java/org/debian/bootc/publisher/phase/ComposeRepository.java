@@ -1,0 +1,43 @@
+package org.debian.bootc.publisher.phase;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.debian.bootc.publisher.BinaryPackage;
+
+/**
+ * The compose's own apt repository: {@code deb [signed-by=keyring] uri suite main}.
+ *
+ * @param root the repository's directory ({@code dists/}, {@code pool/}, the public keyring)
+ * @param keyring the signing key's public part, usable as apt's {@code Signed-By}
+ * @param packages every binary package in it
+ */
+public record ComposeRepository(Path root, String suite, Path keyring, List<BinaryPackage> packages) {
+
+    public static final String COMPONENT = "main";
+    /** The {@code Origin} of its Release file, which the root file system's apt pins above the archive. */
+    public static final String ORIGIN = "deb-bootc-compose";
+
+    public ComposeRepository {
+        packages = List.copyOf(packages);
+    }
+
+    public URI uri() {
+        return root.toUri();
+    }
+
+    /**
+     * The one-line apt source for this repository. It says {@code copy://}, not
+     * {@code file://}: apt then copies the packages into the root file system's cache,
+     * where dpkg inside the chroot can read them.
+     */
+    public String sourceLine() {
+        return "deb [signed-by=" + keyring + "] copy://" + root.toAbsolutePath() + " " + suite + " " + COMPONENT;
+    }
+
+    public Optional<BinaryPackage> find(String name) {
+        return packages.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,146 @@
+package org.debian.bootc.publisher.phase;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.events.ArtifactRef;
+import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.publisher.process.ProcessRunner;
+import org.debian.bootc.publisher.process.ToolFailedException;
+
+/**
+ * Pungi's createrepo step for Debian: the compose's built {@code .deb}s as an apt
+ * repository made by {@code apt-ftparchive}, its Release signed by the configured key
+ * ({@code InRelease} clear-signed, {@code Release.gpg} detached), and the key's public
+ * part beside it for apt's {@code Signed-By}.
+ */
+public final class RepositoryPhase {
+
+    private static final Logger LOG = Logger.getLogger(RepositoryPhase.class);
+    private static final Pattern DEB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+.~_-]*\\.deb");
+    private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
+
+    private final ProcessRunner runner;
+    private final ArtifactFetcher fetcher;
+    private final RepositorySigner signer;
+
+    public RepositoryPhase(ProcessRunner runner, ArtifactFetcher fetcher, RepositorySigner signer) {
+        this.runner = runner;
+        this.fetcher = fetcher;
+        this.signer = signer;
+    }
+
+    /**
+     * Makes the repository in {@code root} (emptied first) from the binary-package
+     * artifacts; other categories (logs, buildinfo) are not part of an apt repository.
+     *
+     * @param suite the suite (and codename) the Release names
+     * @param architectures the architectures the Release offers ({@code all} packages appear in each)
+     */
+    public ComposeRepository run(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures) {
+        try {
+            return make(artifacts, root, suite, architectures);
+        } catch (ToolFailedException e) {
+            throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PhaseFailedException(Stage.REPOSITORY, "cannot write the apt repository in " + root + ": " + e, e);
+        }
+    }
+
+    private ComposeRepository make(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures)
+            throws IOException {
+        Tree.deleteRecursively(root);
+        Path pool = Files.createDirectories(root.resolve("pool").resolve(ComposeRepository.COMPONENT));
+        for (ArtifactRef artifact : artifacts) {
+            if (!ArtifactRef.BINARY_PACKAGE.equals(artifact.category())) {
+                continue;
+            }
+            if (!DEB_NAME.matcher(artifact.name()).matches()) {
+                throw new IllegalArgumentException("artifact name \"" + artifact.name()
+                        + "\" is not a .deb file name (letters, digits, + . ~ _ -, ending in .deb)");
+            }
+            fetcher.fetch(artifact, pool.resolve(artifact.name()));
+        }
+        Path dists = root.resolve("dists").resolve(suite);
+        List<BinaryPackage> packages = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>();
+        for (String architecture : architectures) {
+            Path binary = Files.createDirectories(dists.resolve(ComposeRepository.COMPONENT).resolve("binary-" + architecture));
+            byte[] index = runner.run(List.of("apt-ftparchive", "--arch", architecture, "packages",
+                    "pool/" + ComposeRepository.COMPONENT), TOOL_TIMEOUT, Map.of(), root).stdout();
+            Files.write(binary.resolve("Packages"), index);
+            try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(binary.resolve("Packages.gz")))) {
+                gz.write(index);
+            }
+            for (BinaryPackage p : parsePackages(new String(index, StandardCharsets.UTF_8))) {
+                if (names.add(p.name() + " " + p.version() + " " + p.architecture())) {
+                    packages.add(p);
+                }
+            }
+        }
+        byte[] release = runner.run(List.of("apt-ftparchive",
+                "-o", "APT::FTPArchive::Release::Origin=" + ComposeRepository.ORIGIN,
+                "-o", "APT::FTPArchive::Release::Label=" + ComposeRepository.ORIGIN,
+                "-o", "APT::FTPArchive::Release::Suite=" + suite,
+                "-o", "APT::FTPArchive::Release::Codename=" + suite,
+                "-o", "APT::FTPArchive::Release::Architectures=" + String.join(" ", architectures),
+                "-o", "APT::FTPArchive::Release::Components=" + ComposeRepository.COMPONENT,
+                "release", "."), TOOL_TIMEOUT, Map.of(), dists).stdout();
+        Files.write(dists.resolve("Release"), release);
+        String home = signer.gnupgHome().toString();
+        runner.run(List.of("gpg", "--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback",
+                "--passphrase", "", "--local-user", signer.keyId(), "--clearsign", "--output",
+                dists.resolve("InRelease").toString(), dists.resolve("Release").toString()), TOOL_TIMEOUT);
+        runner.run(List.of("gpg", "--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback",
+                "--passphrase", "", "--local-user", signer.keyId(), "--armor", "--detach-sign", "--output",
+                dists.resolve("Release.gpg").toString(), dists.resolve("Release").toString()), TOOL_TIMEOUT);
+        Path keyring = root.resolve("compose-archive-keyring.gpg");
+        byte[] key = runner.run(List.of("gpg", "--homedir", home, "--batch", "--export", signer.keyId()),
+                TOOL_TIMEOUT).stdout();
+        if (key.length == 0) {
+            throw new IllegalArgumentException("signing key \"" + signer.keyId() + "\" is not in " + home);
+        }
+        Files.write(keyring, key);
+        packages.sort(null);
+        LOG.infof("apt repository %s: %d binary packages, suite %s, signed by %s", root, packages.size(), suite,
+                signer.keyId());
+        return new ComposeRepository(root, suite, keyring, packages);
+    }
+
+    /** The {@code Package}, {@code Version} and {@code Architecture} of each stanza of a Packages index. */
+    static List<BinaryPackage> parsePackages(String index) {
+        List<BinaryPackage> packages = new ArrayList<>();
+        for (String stanza : index.split("\n\n")) {
+            String name = null;
+            String version = null;
+            String architecture = null;
+            for (String line : stanza.split("\n")) {
+                if (line.startsWith("Package: ")) {
+                    name = line.substring(9).strip();
+                } else if (line.startsWith("Version: ")) {
+                    version = line.substring(9).strip();
+                } else if (line.startsWith("Architecture: ")) {
+                    architecture = line.substring(14).strip();
+                }
+            }
+            if (name != null) {
+                packages.add(new BinaryPackage(name, version, architecture));
+            }
+        }
+        return packages;
+    }
+}

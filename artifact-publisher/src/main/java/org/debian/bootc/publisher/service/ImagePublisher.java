@@ -1,0 +1,188 @@
+package org.debian.bootc.publisher.service;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import org.debian.bootc.events.AptRepository;
+import org.debian.bootc.events.ResolvedPackage;
+import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.publisher.image.ImagePhase;
+import org.debian.bootc.publisher.image.OciLayout;
+import org.debian.bootc.publisher.image.PushPhase;
+import org.debian.bootc.publisher.image.TreeScanner;
+import org.debian.bootc.publisher.lint.LintPhase;
+import org.debian.bootc.publisher.phase.ArchiveRelease;
+import org.debian.bootc.publisher.phase.ArtifactFetcher;
+import org.debian.bootc.publisher.phase.ComposeRepository;
+import org.debian.bootc.publisher.phase.OstreeCommitPhase;
+import org.debian.bootc.publisher.phase.OstreeLayout;
+import org.debian.bootc.publisher.phase.PhaseFailedException;
+import org.debian.bootc.publisher.phase.RepositoryPhase;
+import org.debian.bootc.publisher.phase.RootfsPhase;
+import org.debian.bootc.publisher.phase.RootfsRequest;
+import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.process.ProcessRunner;
+
+/**
+ * Runs the phases for one image, in Pungi's order: the compose's apt repository, the
+ * root file system and its OSTree layout, lint, the OSTree commit, the OCI image, the
+ * push. A phase that fails stops the rest and surfaces as a
+ * {@link PhaseFailedException} naming its stage; lint runs before anything is committed,
+ * so a tree that breaks a rule leaves no commit and no image behind. Plain Java: the
+ * service, the tests and the bench command use it alike.
+ */
+public final class ImagePublisher {
+
+    private static final Logger LOG = Logger.getLogger(ImagePublisher.class);
+
+    private final PublisherSettings settings;
+    private final ProcessRunner runner;
+    private final RepositoryPhase repositoryPhase;
+    private final RootfsPhase rootfsPhase;
+    private final OstreeLayout layout;
+    private final LintPhase lint;
+    private final OstreeCommitPhase ostree;
+    private final ImagePhase image;
+    private final PushPhase push;
+
+    public ImagePublisher(PublisherSettings settings) {
+        this.settings = settings;
+        Path work = settings.dataDir().resolve("work");
+        this.runner = new ProcessRunner(work.resolve("scratch"));
+        this.repositoryPhase = new RepositoryPhase(runner, new ArtifactFetcher(), settings.signer());
+        this.rootfsPhase = new RootfsPhase(runner, work, settings.archiveKeyring(), settings.downloadCache(),
+                settings.toolTimeout());
+        this.layout = new OstreeLayout(runner, settings.requireKernel());
+        this.lint = new LintPhase(runner);
+        this.ostree = new OstreeCommitPhase(runner, settings.dataDir().resolve("ostree/repo"), settings.toolTimeout());
+        this.image = new ImagePhase(new TreeScanner(runner));
+        this.push = new PushPhase(runner, settings.tlsVerify(), settings.toolTimeout());
+    }
+
+    public Path ostreeRepository() {
+        return ostree.repo();
+    }
+
+    /** The OCI layout directory images of {@code repository} are written to. */
+    public OciLayout ociLayout(String repository) {
+        return new OciLayout(settings.dataDir().resolve("oci").resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_")));
+    }
+
+    public PublishResult publish(PublishRequest request) {
+        String arch = request.target().architecture();
+        Path work = settings.dataDir().resolve("work").resolve(request.composeId() + "-" + arch);
+        Path tree = work.resolve("rootfs");
+        long started = System.nanoTime();
+        try {
+            Tree.deleteRecursively(work);
+            Files.createDirectories(work);
+            URI archive = archive(request);
+            long epoch = sourceDateEpoch(request, archive);
+            ComposeRepository repository = repositoryPhase.run(request.builtPackages(),
+                    settings.dataDir().resolve("apt").resolve(request.composeId()), "compose",
+                    List.of(arch));
+            List<BinaryPackage> packages = request.target().packages().stream()
+                    .map(ImagePublisher::binary).toList();
+            rootfsPhase.run(new RootfsRequest(arch, archive, request.plan().suite(), List.of("main"), packages,
+                    repository.packages().isEmpty() ? Optional.empty() : Optional.of(repository),
+                    extraSources(request.plan().extraRepositories(), work), epoch), tree);
+            PublishResult result = publishTree(request, tree, epoch);
+            LOG.infof("published %s %s: commit %s, %s (%s), %d bytes pushed, in %d s", request.composeId(), arch,
+                    result.commit().commit(), result.imageReference(), result.image().manifestDigest(),
+                    result.bytesPushed(), (System.nanoTime() - started) / 1_000_000_000);
+            return result;
+        } catch (IOException e) {
+            throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            // a package name or version of the plan that is not Debian's, an extra repository apt cannot take
+            throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
+        } finally {
+            try {
+                Tree.deleteRecursively(work);
+            } catch (IOException e) {
+                LOG.warnf("cannot remove %s: %s", work, e);
+            }
+        }
+    }
+
+    /**
+     * The phases after the root file system, on a tree mmdebstrap made: OSTree layout,
+     * lint, commit, image, push. Lint comes before the commit, so a tree that breaks a
+     * rule leaves nothing behind.
+     */
+    public PublishResult publishTree(PublishRequest request, Path tree, long epoch) {
+        String arch = request.target().architecture();
+        OstreeLayout.Result laidOut = layout.apply(tree);
+        lint.run(tree);
+        OstreeCommitPhase.Result commit = ostree.run(tree, new OstreeCommitPhase.Request(request.target().ostreeRef(),
+                request.version(), request.composeId(), request.rebuiltSources(), laidOut.kernelVersion(), epoch));
+        ImagePhase.Result written = image.run(tree, ociLayout(request.target().imageRepository()),
+                new ImagePhase.Request(arch, request.target().ostreeRef(), request.target().imageTag(),
+                        request.version(), commit.commit(), laidOut.kernelVersion(), settings.imageSource(),
+                        request.target().labels(), epoch, settings.maxLayers()));
+        Optional<PushPhase.Result> pushed = settings.push()
+                ? Optional.of(push.run(written, request.target().imageRepository()))
+                : Optional.empty();
+        return new PublishResult(commit, written, pushed);
+    }
+
+    private static BinaryPackage binary(ResolvedPackage p) {
+        return new BinaryPackage(p.name(), p.version(), p.architecture());
+    }
+
+    private static URI archive(PublishRequest request) {
+        URI archive;
+        try {
+            archive = URI.create(request.plan().archive());
+        } catch (IllegalArgumentException e) {
+            throw new PhaseFailedException(Stage.ROOTFS, "plan.archive \"" + request.plan().archive()
+                    + "\" is not a URI: " + e.getMessage());
+        }
+        if (!archive.isAbsolute()) {
+            throw new PhaseFailedException(Stage.ROOTFS, "plan.archive \"" + archive + "\" is not an absolute URI");
+        }
+        return archive;
+    }
+
+    private long sourceDateEpoch(PublishRequest request, URI archive) {
+        if (settings.sourceDateEpoch().isPresent()) {
+            return settings.sourceDateEpoch().get();
+        }
+        try {
+            ArchiveRelease release = ArchiveRelease.fetch(archive, request.plan().suite());
+            if (!release.sha256().equals(request.plan().inReleaseSha256())) {
+                LOG.warnf("the InRelease of %s %s changed since the compose was planned (sha256 %s, planned %s)",
+                        archive, request.plan().suite(), release.sha256(), request.plan().inReleaseSha256());
+            }
+            return release.date();
+        } catch (IOException | RuntimeException e) {
+            throw new PhaseFailedException(Stage.ROOTFS, "cannot read the Date of " + archive + " dists/"
+                    + request.plan().suite() + "/InRelease for SOURCE_DATE_EPOCH: " + e.getMessage(), e);
+        }
+    }
+
+    /** One-line apt sources for the plan's extra repositories; an inline key block is written to a file apt reads. */
+    static List<String> extraSources(List<AptRepository> repositories, Path work) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < repositories.size(); i++) {
+            AptRepository r = repositories.get(i);
+            String signedBy = r.signedBy();
+            if (signedBy.startsWith("-----BEGIN")) {
+                Path key = work.resolve("extra-" + i + ".asc");
+                Files.writeString(key, signedBy, StandardCharsets.UTF_8);
+                signedBy = key.toString();
+            }
+            lines.add("deb [signed-by=" + signedBy + "] " + r.uri() + " " + r.suite() + " " + String.join(" ", r.components()));
+        }
+        return lines;
+    }
+}
