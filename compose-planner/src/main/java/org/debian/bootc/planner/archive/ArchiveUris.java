@@ -9,7 +9,7 @@ public final class ArchiveUris {
     }
 
     /** The URI with a trailing slash, so that {@code resolve("dists/...")} stays below it. */
-    static URI asDirectory(URI uri) {
+    public static URI asDirectory(URI uri) {
         String s = uri.toString();
         return s.endsWith("/") ? uri : URI.create(s + "/");
     }

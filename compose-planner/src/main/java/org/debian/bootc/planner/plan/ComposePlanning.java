@@ -208,7 +208,8 @@ public final class ComposePlanning {
 
     /** A Sources stanza as build ordering reads it, its files located in the archive's pool. */
     static SourceRecord fromIndex(ArchiveSnapshot snapshot, SourceIndex.SourcePackage source) {
-        URI base = snapshot.archive().uri();
+        // resolve() against a root without its trailing slash would drop its last segment
+        URI base = ArchiveUris.asDirectory(snapshot.archive().uri());
         String directory = source.directory().endsWith("/") ? source.directory() : source.directory() + "/";
         List<SourceFile> files = source.files().stream()
                 .map(f -> new SourceFile(f.name(), f.sha256(), f.size(),

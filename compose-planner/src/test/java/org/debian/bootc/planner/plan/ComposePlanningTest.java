@@ -89,6 +89,7 @@ class ComposePlanningTest {
 
     private static ComposePlanning planning;
     private static URI archive;
+    private static Path keyring;
     private static Path dsc;
     private static String dscSha;
 
@@ -100,6 +101,7 @@ class ComposePlanningTest {
                 .index("main/source/Sources", Fixtures.SOURCES + MORE_SOURCES)
                 .write();
         archive = fixture.root().toUri();
+        keyring = fixture.keyring();
         dsc = dir.resolve("local-tool_0.1-1.dsc");
         Files.writeString(dsc, DSC);
         dscSha = IndexCache.sha256(DSC.getBytes(StandardCharsets.UTF_8));
@@ -144,6 +146,21 @@ class ComposePlanningTest {
         assertEquals(archive.resolve("pool/main/h/hello/hello_2.10-3.dsc").toString(),
                 first.source().files().get(0).location());
         assertEquals("2.10-3", first.source().version(), "the newest version when none is asked for");
+    }
+
+    @Test
+    void sourceFilesAreLocatedUnderTheArchiveRootWrittenWithoutItsTrailingSlash() throws Exception {
+        ToolRunner tools = new ToolRunner(Duration.ofSeconds(60));
+        URI bare = URI.create(archive.toString().replaceAll("/$", ""));
+        ComposePlanning planning = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
+                Optional.of(bare)), new ArchiveClient(ArchiveClient.defaultHttpClient(),
+                        new IndexCache(dir.resolve("cache")), new ReleaseVerifier(tools), tools, Clock.systemUTC(),
+                        new ArchiveClient.Options(keyring, false, Duration.ofSeconds(30))),
+                new AptResolver(tools, dir.resolve("work"), BaseVariant.REQUIRED));
+        PlanOutcome.Planned planned = assertInstanceOf(PlanOutcome.Planned.class, planning.plan(manifest(
+                "architectures: [amd64]\npackages: [hello]\nrebuild:\n  - source: hello\n")));
+        assertEquals(archive.resolve("pool/main/h/hello/hello_2.10-3.dsc").toString(),
+                planned.rebuildSet().get(0).files().get(0).location());
     }
 
     @Test
