@@ -121,6 +121,23 @@ class ComposePlanningTest {
         return assertInstanceOf(PlanOutcome.Refused.class, planning.plan(manifest(yaml))).violations();
     }
 
+    /** A manifest rebuilding the test's .dsc, given its sha256 and its orig tarball's. */
+    private static String dscRebuild(String dscSha256, String origSha256) {
+        return """
+                architectures: [amd64]
+                packages: [hello]
+                rebuild:
+                  - dsc:
+                      location: "%s"
+                      sha256: "%s"
+                      files:
+                        - name: local-tool_0.1.orig.tar.gz
+                          location: "file:///srv/local-tool_0.1.orig.tar.gz"
+                          sha256: "%s"
+                          size: 1000
+                """.formatted(dsc.toUri(), dscSha256, origSha256);
+    }
+
     private static Violation only(List<Violation> violations) {
         assertEquals(1, violations.size(), violations.toString());
         return violations.get(0);
@@ -270,19 +287,7 @@ class ComposePlanningTest {
 
     @Test
     void aDscWithTheWrongChecksumIsRefusedAtItsSha256() throws Exception {
-        Violation v = only(refused("""
-                architectures: [amd64]
-                packages: [hello]
-                rebuild:
-                  - dsc:
-                      location: "%s"
-                      sha256: "%s"
-                      files:
-                        - name: local-tool_0.1.orig.tar.gz
-                          location: "file:///srv/local-tool_0.1.orig.tar.gz"
-                          sha256: "%s"
-                          size: 1000
-                """.formatted(dsc.toUri(), "0".repeat(64), "7".repeat(64))));
+        Violation v = only(refused(dscRebuild("0".repeat(64), "7".repeat(64))));
         assertEquals("/rebuild/0/dsc/sha256", v.pointer());
         assertEquals("bad checksum: local-tool_0.1-1.dsc from " + dsc.toUri() + " has sha256 " + dscSha
                 + ", not the one given", v.reason());
@@ -290,19 +295,7 @@ class ComposePlanningTest {
 
     @Test
     void aSourceFileWhoseChecksumTheDscContradictsIsRefused() throws Exception {
-        Violation v = only(refused("""
-                architectures: [amd64]
-                packages: [hello]
-                rebuild:
-                  - dsc:
-                      location: "%s"
-                      sha256: "%s"
-                      files:
-                        - name: local-tool_0.1.orig.tar.gz
-                          location: "file:///srv/local-tool_0.1.orig.tar.gz"
-                          sha256: "%s"
-                          size: 1000
-                """.formatted(dsc.toUri(), dscSha, "8".repeat(64))));
+        Violation v = only(refused(dscRebuild(dscSha, "8".repeat(64))));
         assertEquals("/rebuild/0/dsc/files/0/sha256", v.pointer());
         assertTrue(v.reason().startsWith("bad checksum: local-tool_0.1-1.dsc gives local-tool_0.1.orig.tar.gz the "
                 + "sha256 7777"), v.reason());
@@ -310,19 +303,8 @@ class ComposePlanningTest {
 
     @Test
     void aGoodDscJoinsTheRebuildSet() throws Exception {
-        PlanOutcome.Planned planned = assertInstanceOf(PlanOutcome.Planned.class, planning.plan(manifest("""
-                architectures: [amd64]
-                packages: [hello]
-                rebuild:
-                  - dsc:
-                      location: "%s"
-                      sha256: "%s"
-                      files:
-                        - name: local-tool_0.1.orig.tar.gz
-                          location: "file:///srv/local-tool_0.1.orig.tar.gz"
-                          sha256: "%s"
-                          size: 1000
-                """.formatted(dsc.toUri(), dscSha, "7".repeat(64)))));
+        PlanOutcome.Planned planned = assertInstanceOf(PlanOutcome.Planned.class,
+                planning.plan(manifest(dscRebuild(dscSha, "7".repeat(64)))));
         assertEquals("local-tool", planned.rebuildSet().get(0).name());
         assertEquals(2, planned.rebuildSet().get(0).files().size());
     }
