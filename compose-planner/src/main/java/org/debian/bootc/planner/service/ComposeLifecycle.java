@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
@@ -107,8 +108,14 @@ public class ComposeLifecycle {
                         .chain(() -> settle(compose)));
     }
 
+    /**
+     * The compose, row-locked for the transaction: compose-built and the image events
+     * arrive on different channels at once, and each decides from what the other wrote,
+     * so they take turns (else each can miss the other's uncommitted write and neither
+     * moves the compose on).
+     */
     private Uni<Compose> compose(ComposeId id) {
-        return composes.findById(id.value()).invoke(compose -> {
+        return composes.findById(id.value(), LockModeType.PESSIMISTIC_WRITE).invoke(compose -> {
             if (compose == null) {
                 LOG.warnf("compose %s is not one of this planner's; event ignored", id.value());
             }
