@@ -137,6 +137,69 @@ public final class ImagePhase {
         return result;
     }
 
+    /**
+     * The image {@code tag} of the layout, read back from its manifest and config, if the
+     * tag still points at {@code manifestDigest} and the layout still holds the manifest,
+     * the config and every layer blob at its size (blobs are not hashed again: like
+     * ostree's objects, the layout's blobs are trusted once written under their digest).
+     *
+     * @throws IOException saying what is missing or different
+     */
+    public static Result read(OciLayout layout, String tag, String manifestDigest) throws IOException {
+        Optional<String> tagged = layout.taggedDigest(tag);
+        if (tagged.isEmpty()) {
+            throw new IOException("the OCI layout " + layout.dir() + " has no tag " + tag);
+        }
+        if (!tagged.get().equals(manifestDigest)) {
+            throw new IOException("tag " + tag + " of " + layout.dir() + " points at " + tagged.get() + ", not "
+                    + manifestDigest);
+        }
+        JsonNode manifest = readBlob(layout, manifestDigest, -1);
+        JsonNode configDescriptor = manifest.path("config");
+        String configDigest = configDescriptor.path("digest").asText();
+        JsonNode config = readBlob(layout, configDigest, configDescriptor.path("size").asLong(-1));
+        JsonNode diffIds = config.path("rootfs").path("diff_ids");
+        JsonNode layerNodes = manifest.path("layers");
+        if (!layerNodes.isArray() || layerNodes.size() != diffIds.size()) {
+            throw new IOException("manifest " + manifestDigest + " has " + layerNodes.size() + " layers but its config "
+                    + diffIds.size() + " diff_ids");
+        }
+        List<LayerDescriptor> layers = new ArrayList<>();
+        for (int i = 0; i < layerNodes.size(); i++) {
+            JsonNode layer = layerNodes.get(i);
+            String digest = layer.path("digest").asText();
+            long size = layer.path("size").asLong(-1);
+            checkBlob(layout, digest, size);
+            String packages = layer.path("annotations").path(LAYER_PACKAGES).asText("");
+            layers.add(new LayerDescriptor(layer.path("annotations").path(LAYER_NAME).asText(""), digest,
+                    diffIds.get(i).asText(), size, packages.isEmpty() ? List.of() : List.of(packages.split(","))));
+        }
+        return new Result(layout.dir(), tag, manifestDigest, configDigest, layers);
+    }
+
+    private static JsonNode readBlob(OciLayout layout, String digest, long size) throws IOException {
+        checkBlob(layout, digest, size);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(layout.blob(digest).toFile());
+        } catch (IOException e) {
+            throw new IOException("blob " + digest + " of " + layout.dir() + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkBlob(OciLayout layout, String digest, long size) throws IOException {
+        if (!digest.matches("sha256:[0-9a-f]{64}")) {
+            throw new IOException("\"" + digest + "\" is not a sha256 digest");
+        }
+        Path blob = layout.blob(digest);
+        if (!Files.isRegularFile(blob)) {
+            throw new IOException("the OCI layout " + layout.dir() + " no longer holds blob " + digest);
+        }
+        if (size >= 0 && Files.size(blob) != size) {
+            throw new IOException("blob " + digest + " of " + layout.dir() + " is " + Files.size(blob)
+                    + " bytes, the manifest says " + size);
+        }
+    }
+
     private static Map<String, Object> descriptor(String mediaType, String digest, long size,
             Map<String, String> annotations) {
         Map<String, Object> d = new LinkedHashMap<>();

@@ -120,6 +120,21 @@ public final class OciLayout {
         return Optional.of(json.readTree(blob(found.path("digest").asText()).toFile()));
     }
 
+    /** The manifest digest {@code index.json} gives for {@code tag}, if any. */
+    public Optional<String> taggedDigest(String tag) throws IOException {
+        Path index = dir.resolve("index.json");
+        if (!Files.exists(index)) {
+            return Optional.empty();
+        }
+        String found = null;
+        for (JsonNode m : json.readTree(index.toFile()).path("manifests")) {
+            if (tag.equals(m.path("annotations").path(REF_NAME).asText())) {
+                found = m.path("digest").asText();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     /** The manifest a tag points at. */
     public Optional<JsonNode> manifest(String tag) throws IOException {
         return newestManifest(REF_NAME, tag);

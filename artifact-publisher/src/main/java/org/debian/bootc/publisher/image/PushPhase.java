@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,8 @@ import org.debian.bootc.publisher.process.ToolFailedException;
  * the missing ones. Before the copy this phase asks the registry the same question
  * (a {@code HEAD} on each blob, Docker Registry HTTP API v2) to count the bytes that
  * will be sent; after it, it checks the registry holds the manifest digest written.
+ * When the registry's tag already names the manifest (a {@code HEAD} on it), nothing is
+ * sent and skopeo does not run.
  */
 public final class PushPhase {
 
@@ -49,6 +52,12 @@ public final class PushPhase {
     public Result run(ImagePhase.Result image, String repository) {
         String reference = repository + ":" + image.tag();
         try {
+            Optional<String> there = registryDigest(repository, image.tag());
+            if (there.isPresent() && there.get().equals(image.manifestDigest())) {
+                // The tag already names this manifest, so the registry holds every blob of it: nothing to send.
+                LOG.infof("pushed %s@%s: the registry already has it, 0 blobs, 0 bytes", reference, image.manifestDigest());
+                return new Result(reference, image.manifestDigest(), 0, 0);
+            }
             List<Long> missing = new ArrayList<>();
             long bytes = 0;
             List<String[]> blobs = new ArrayList<>();
@@ -89,16 +98,37 @@ public final class PushPhase {
         return image.layout().resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
     }
 
-    /** Whether the registry already has the blob in the repository (anything but 200 counts as missing). */
-    boolean present(String repository, String digest) throws IOException {
+    /**
+     * The manifest digest the registry gives for {@code tag} ({@code HEAD} on the manifest,
+     * its {@code Docker-Content-Digest}), empty if the tag is not there or the registry does
+     * not say.
+     */
+    Optional<String> registryDigest(String repository, String tag) throws IOException {
+        URI uri = URI.create(base(repository) + "/manifests/" + tag);
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Accept", OciLayout.MANIFEST)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? response.headers().firstValue("Docker-Content-Digest") : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** {@code http(s)://registry/v2/name} of an image repository {@code registry/name}. */
+    private String base(String repository) {
         int slash = repository.indexOf('/');
         if (slash < 0) {
             throw new PhaseFailedException(Stage.PUSH, "image repository \"" + repository
                     + "\" names no registry (expected registry/name)");
         }
-        String registry = repository.substring(0, slash);
-        String name = repository.substring(slash + 1);
-        URI uri = URI.create((tlsVerify ? "https://" : "http://") + registry + "/v2/" + name + "/blobs/" + digest);
+        return (tlsVerify ? "https://" : "http://") + repository.substring(0, slash) + "/v2/" + repository.substring(slash + 1);
+    }
+
+    /** Whether the registry already has the blob in the repository (anything but 200 counts as missing). */
+    boolean present(String repository, String digest) throws IOException {
+        URI uri = URI.create(base(repository) + "/blobs/" + digest);
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());

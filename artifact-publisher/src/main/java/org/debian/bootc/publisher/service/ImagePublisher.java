@@ -37,8 +37,10 @@ import org.debian.bootc.publisher.process.ProcessRunner;
  * root file system and its OSTree layout, lint, the OSTree commit, the OCI image, the
  * push. A phase that fails stops the rest and surfaces as a
  * {@link PhaseFailedException} naming its stage; lint runs before anything is committed,
- * so a tree that breaks a rule leaves no commit and no image behind. Plain Java: the
- * service, the tests and the bench command use it alike.
+ * so a tree that breaks a rule leaves no commit and no image behind. Before any of it,
+ * the input key ({@link InputKey}, {@link InputKeyRecords}) decides whether the ref's last
+ * publish can be reused as it is. Plain Java: the service, the tests and the bench
+ * command use it alike.
  */
 public final class ImagePublisher {
 
@@ -53,6 +55,7 @@ public final class ImagePublisher {
     private final OstreeCommitPhase ostree;
     private final ImagePhase image;
     private final PushPhase push;
+    private final InputKeyRecords records;
 
     public ImagePublisher(PublisherSettings settings) {
         this.settings = settings;
@@ -66,6 +69,7 @@ public final class ImagePublisher {
         this.ostree = new OstreeCommitPhase(runner, settings.dataDir().resolve("ostree/repo"), settings.toolTimeout());
         this.image = new ImagePhase(new TreeScanner(runner));
         this.push = new PushPhase(runner, settings.tlsVerify(), settings.toolTimeout());
+        this.records = new InputKeyRecords(settings.dataDir().resolve("input-keys"));
     }
 
     public Path ostreeRepository() {
@@ -77,29 +81,107 @@ public final class ImagePublisher {
         return new OciLayout(settings.dataDir().resolve("oci").resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_")));
     }
 
+    /**
+     * Publishes one image. First the input key ({@link InputKey}): when the ref's last
+     * publish had the same key, the ref still points at its commit and the OCI layout
+     * still holds its image, nothing is made again (no repository, mmdebstrap, commit or
+     * layers) and only the push runs, which sends nothing the registry has. Otherwise
+     * every phase runs and the key is recorded for the next time.
+     */
     public PublishResult publish(PublishRequest request) {
+        String arch = request.target().architecture();
+        long started = System.nanoTime();
+        Planned planned = plan(request);
+        PublishResult result;
+        if (planned.decision().reuse()) {
+            LOG.infof("compose %s %s: reusing the last publish of %s, %s: no repository, root file system, commit or"
+                    + " layers are made", request.composeId(), arch, request.target().ostreeRef(),
+                    planned.decision().reason());
+            ImagePhase.Result written = planned.decision().image().orElseThrow();
+            Optional<PushPhase.Result> pushed = settings.push()
+                    ? Optional.of(push.run(written, request.target().imageRepository()))
+                    : Optional.empty();
+            result = new PublishResult(planned.decision().commit().orElseThrow(), written, pushed, true,
+                    settings.push() ? List.of(Stage.PUSH) : List.of());
+        } else {
+            LOG.infof("compose %s %s: full publish of %s (input key %s): %s", request.composeId(), arch,
+                    request.target().ostreeRef(), planned.key(), planned.decision().reason());
+            result = publishInFull(request, planned);
+        }
+        LOG.infof("published %s %s: commit %s, %s (%s), %d bytes pushed, %s, in %d ms", request.composeId(), arch,
+                result.commit().commit(), result.imageReference(), result.image().manifestDigest(),
+                result.bytesPushed(), result.reused() ? "reused" : "made in full",
+                (System.nanoTime() - started) / 1_000_000);
+        return result;
+    }
+
+    /**
+     * What {@link #publish} would decide for this request, without publishing: the input
+     * key and whether the last publish of the ref can be reused (the bench times this;
+     * it is the whole cost of a no-change OSTree commit now).
+     */
+    public InputKeyRecords.Decision reuseDecision(PublishRequest request) {
+        return plan(request).decision();
+    }
+
+    /** The ref's current commit in the OSTree repository ({@code ostree rev-parse}), if the ref exists. */
+    public Optional<String> refCommit(String ref) {
+        return ostree.current(ref);
+    }
+
+    /** The input-key records, one per ref. */
+    public InputKeyRecords inputKeyRecords() {
+        return records;
+    }
+
+    private record Planned(URI archive, long epoch, String key, InputKeyRecords.Decision decision) {
+    }
+
+    private Planned plan(PublishRequest request) {
+        URI archive = archive(request);
+        long epoch = sourceDateEpoch(request, archive);
+        String key = InputKey.of(request, epoch, settings, toolVersions());
+        String ref = request.target().ostreeRef();
+        InputKeyRecords.Decision decision;
+        try {
+            decision = records.decide(ref, key, ostree.current(ref), ociLayout(request.target().imageRepository()),
+                    request.target().imageTag());
+        } catch (RuntimeException e) {
+            // e.g. ostree rev-parse failing on a broken repository: the full path will say what is wrong
+            decision = new InputKeyRecords.Decision(false, "cannot check the last publish: " + e.getMessage(),
+                    Optional.empty(), Optional.empty());
+        }
+        return new Planned(archive, epoch, key, decision);
+    }
+
+    private PublishResult publishInFull(PublishRequest request, Planned planned) {
         String arch = request.target().architecture();
         Path work = settings.dataDir().resolve("work").resolve(request.composeId() + "-" + arch);
         Path tree = work.resolve("rootfs");
-        long started = System.nanoTime();
         try {
             Tree.deleteRecursively(work);
             Files.createDirectories(work);
-            URI archive = archive(request);
-            long epoch = sourceDateEpoch(request, archive);
             ComposeRepository repository = repositoryPhase.run(request.builtPackages(),
                     settings.dataDir().resolve("apt").resolve(request.composeId()), "compose",
                     List.of(arch));
             List<BinaryPackage> packages = request.target().packages().stream()
                     .map(ImagePublisher::binary).toList();
-            rootfsPhase.run(new RootfsRequest(arch, archive, request.plan().suite(), List.of("main"), packages,
+            rootfsPhase.run(new RootfsRequest(arch, planned.archive(), request.plan().suite(), List.of("main"), packages,
                     repository.packages().isEmpty() ? Optional.empty() : Optional.of(repository),
-                    extraSources(request.plan().extraRepositories(), work), epoch), tree);
-            PublishResult result = publishTree(request, tree, epoch);
-            LOG.infof("published %s %s: commit %s, %s (%s), %d bytes pushed, in %d s", request.composeId(), arch,
-                    result.commit().commit(), result.imageReference(), result.image().manifestDigest(),
-                    result.bytesPushed(), (System.nanoTime() - started) / 1_000_000_000);
-            return result;
+                    extraSources(request.plan().extraRepositories(), work), planned.epoch()), tree);
+            Made made = commitAndImage(request, tree, planned.epoch());
+            try {
+                records.write(new InputKeyRecords.Entry(request.target().ostreeRef(), planned.key(),
+                        made.commit().commit(), request.target().imageTag(), made.image().manifestDigest()));
+            } catch (IOException e) {
+                LOG.warnf("cannot write the input-key record of %s (%s): the next publish of the same inputs is made"
+                        + " in full", request.target().ostreeRef(), e.toString());
+            }
+            Optional<PushPhase.Result> pushed = pushIfOn(request, made.image());
+            List<Stage> stages = new ArrayList<>(List.of(Stage.REPOSITORY, Stage.ROOTFS, Stage.LINT, Stage.OSTREE,
+                    Stage.IMAGE));
+            pushed.ifPresent(p -> stages.add(Stage.PUSH));
+            return new PublishResult(made.commit(), made.image(), pushed, false, stages);
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
         } catch (IllegalArgumentException e) {
@@ -117,9 +199,21 @@ public final class ImagePublisher {
     /**
      * The phases after the root file system, on a tree mmdebstrap made: OSTree layout,
      * lint, commit, image, push. Lint comes before the commit, so a tree that breaks a
-     * rule leaves nothing behind.
+     * rule leaves nothing behind. No input key is recorded: the tree did not come from a
+     * request's inputs.
      */
     public PublishResult publishTree(PublishRequest request, Path tree, long epoch) {
+        Made made = commitAndImage(request, tree, epoch);
+        Optional<PushPhase.Result> pushed = pushIfOn(request, made.image());
+        List<Stage> stages = new ArrayList<>(List.of(Stage.LINT, Stage.OSTREE, Stage.IMAGE));
+        pushed.ifPresent(p -> stages.add(Stage.PUSH));
+        return new PublishResult(made.commit(), made.image(), pushed, false, stages);
+    }
+
+    private record Made(OstreeCommitPhase.Result commit, ImagePhase.Result image) {
+    }
+
+    private Made commitAndImage(PublishRequest request, Path tree, long epoch) {
         String arch = request.target().architecture();
         OstreeLayout.Result laidOut = layout.apply(tree);
         lint.run(tree);
@@ -129,10 +223,22 @@ public final class ImagePublisher {
                 new ImagePhase.Request(arch, request.target().ostreeRef(), request.target().imageTag(),
                         request.version(), commit.commit(), laidOut.kernelVersion(), settings.imageSource(),
                         request.target().labels(), epoch, settings.maxLayers()));
-        Optional<PushPhase.Result> pushed = settings.push()
-                ? Optional.of(push.run(written, request.target().imageRepository()))
-                : Optional.empty();
-        return new PublishResult(commit, written, pushed);
+        return new Made(commit, written);
+    }
+
+    private Optional<PushPhase.Result> pushIfOn(PublishRequest request, ImagePhase.Result written) {
+        return settings.push() ? Optional.of(push.run(written, request.target().imageRepository())) : Optional.empty();
+    }
+
+    /** {@code package=version} of {@link InputKey#TOOLS} on this host, as dpkg knows them (a missing one is left out). */
+    private java.util.Map<String, String> toolVersions() {
+        List<String> command = new ArrayList<>(List.of("dpkg-query", "-W", "-f=${Package}=${Version}\\n"));
+        command.addAll(InputKey.TOOLS);
+        java.util.Map<String, String> versions = new java.util.TreeMap<>();
+        runner.runAllowingFailure(command, settings.toolTimeout(), java.util.Map.of(), null).stdoutText().lines()
+                .filter(l -> l.contains("=")).forEach(l -> versions.put(l.substring(0, l.indexOf('=')),
+                        l.substring(l.indexOf('=') + 1)));
+        return versions;
     }
 
     private static BinaryPackage binary(ResolvedPackage p) {

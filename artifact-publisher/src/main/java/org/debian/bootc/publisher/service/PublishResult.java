@@ -1,13 +1,24 @@
 package org.debian.bootc.publisher.service;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.debian.bootc.publisher.image.ImagePhase;
 import org.debian.bootc.publisher.image.PushPhase;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
+import org.debian.bootc.publisher.phase.Stage;
 
-/** What one publish made: the ref's commit, the image in the layout and, if pushed, the push. */
-public record PublishResult(OstreeCommitPhase.Result commit, ImagePhase.Result image, Optional<PushPhase.Result> push) {
+/**
+ * What one publish made: the ref's commit, the image in the layout and, if pushed, the
+ * push; whether it reused the last publish of the ref (same input key: no repository,
+ * root file system, commit or layers were made) and the stages that ran, in order.
+ */
+public record PublishResult(OstreeCommitPhase.Result commit, ImagePhase.Result image, Optional<PushPhase.Result> push,
+        boolean reused, List<Stage> stages) {
+
+    public PublishResult {
+        stages = List.copyOf(stages);
+    }
 
     /** Where the image is: the registry reference when pushed, else the OCI layout reference. */
     public String imageReference() {

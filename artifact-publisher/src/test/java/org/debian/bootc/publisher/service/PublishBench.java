@@ -26,12 +26,16 @@ import org.debian.bootc.publisher.process.ProcessRunner;
  * The publisher's figures for docs/benchmarks.md, with the real tools: a cold publish of a
  * minimal compose (Essential set + hello), a no-change re-publish, a one-package update
  * (hello rebuilt), and a no-change OSTree commit against a plain re-commit of the same tree.
- * Pushes to Debian's docker-registry on loopback. Argument: a scratch directory (emptied).
+ * The no-change re-publish is timed twice: through the input key (the reuse path) and
+ * the full way with the key's record removed (what it cost before); the reuse decision
+ * alone is timed too. Pushes to Debian's docker-registry on loopback. Arguments: a
+ * scratch directory (emptied); {@code --quick} stops after the no-change re-publishes.
  */
 public final class PublishBench {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/publish-bench").toAbsolutePath();
+        boolean quick = args.length > 1 && args[1].equals("--quick");
         Tree.deleteRecursively(dir);
         Files.createDirectories(dir);
         try (TestRegistry registry = TestRegistry.start(dir)) {
@@ -53,11 +57,38 @@ public final class PublishBench {
             double coldSeconds = seconds(t0);
             long image = cold.bytesPushed();
 
+            // No change, fast path: the input key matches the ref's last publish.
             t0 = System.nanoTime();
             PublishResult same = publisher.publish(request("bench-1-20261125.t.1", plan(closure, ref, repository, "1"),
                     List.of(hello)));
             double sameSeconds = seconds(t0);
+            // What the no-change OSTree commit costs now: the key (with the InRelease fetch for the
+            // epoch and dpkg-query for tool versions), ostree rev-parse, the OCI layout read back.
+            PublishRequest unchanged = request("bench-1-20261125.t.2", plan(closure, ref, repository, "1"), List.of(hello));
+            double[] decisions = new double[5];
+            boolean allReused = true;
+            for (int i = 0; i < decisions.length; i++) {
+                t0 = System.nanoTime();
+                allReused &= publisher.reuseDecision(unchanged).reuse();
+                decisions[i] = seconds(t0);
+            }
+            java.util.Arrays.sort(decisions);
 
+            // The same no-change re-publish the full way (the input-key record removed), as before the key.
+            double fullSeconds = -1;
+            PublishResult full = null;
+            if (!quick) {
+                Files.delete(publisher.inputKeyRecords().file(ref));
+                t0 = System.nanoTime();
+                full = publisher.publish(request("bench-1-20261125.t.3", plan(closure, ref, repository, "1"),
+                        List.of(hello)));
+                fullSeconds = seconds(t0);
+            }
+
+            if (quick) {
+                report(coldSeconds, cold, image, sameSeconds, same, decisions, allReused, fullSeconds, full);
+                return;
+            }
             t0 = System.nanoTime();
             PublishResult update = publisher.publish(request("bench-2-20261125.t.0", plan(closure, ref, repository, "2"),
                     List.of(rebuilt)));
@@ -83,16 +114,31 @@ public final class PublishBench {
             double plainSeconds = seconds(t0);
             Tree.deleteRecursively(tree);
 
-            System.out.printf("cold minimal publish: %.1f s, %d layers, %d bytes pushed (the whole image)%n", coldSeconds,
-                    cold.image().layers().size(), image);
-            System.out.printf("no-change re-publish: %.1f s, %d blobs / %d bytes pushed, same digest %b, commit kept %b%n",
-                    sameSeconds, same.push().orElseThrow().blobsPushed(), same.bytesPushed(),
-                    same.image().manifestDigest().equals(cold.image().manifestDigest()), !same.commit().created());
+            report(coldSeconds, cold, image, sameSeconds, same, decisions, allReused, fullSeconds, full);
             System.out.printf("one-package update: %.1f s, %d blobs / %d bytes pushed = %.2f %% of the image%n",
                     updateSeconds, update.push().orElseThrow().blobsPushed(), update.bytesPushed(),
                     100.0 * update.bytesPushed() / image);
             System.out.printf("no-change ostree commit (%s tree): --skip-if-unchanged %.2f s (kept %b); plain re-commit %.2f s%n",
                     size, skipSeconds, !kept.created(), plainSeconds);
+        }
+    }
+
+    private static void report(double coldSeconds, PublishResult cold, long image, double sameSeconds,
+            PublishResult same, double[] decisions, boolean allReused, double fullSeconds, PublishResult full) {
+        System.out.printf("cold minimal publish: %.1f s, %d layers, %d bytes pushed (the whole image)%n", coldSeconds,
+                cold.image().layers().size(), image);
+        System.out.printf("no-change re-publish, input key matched: %.2f s, reused %b, stages %s, %d blobs / %d bytes"
+                + " pushed, same digest %b, same commit %b%n", sameSeconds, same.reused(), same.stages(),
+                same.push().orElseThrow().blobsPushed(), same.bytesPushed(),
+                same.image().manifestDigest().equals(cold.image().manifestDigest()),
+                same.commit().commit().equals(cold.commit().commit()));
+        System.out.printf("reuse decision alone (key + ostree rev-parse + OCI layout read), 5 runs: min %.3f s,"
+                + " median %.3f s, max %.3f s, reused %b%n", decisions[0], decisions[2], decisions[4], allReused);
+        if (full != null) {
+            System.out.printf("no-change re-publish, full path (record removed): %.1f s, reused %b, %d blobs / %d bytes"
+                    + " pushed, same digest %b, commit kept %b%n", fullSeconds, full.reused(),
+                    full.push().orElseThrow().blobsPushed(), full.bytesPushed(),
+                    full.image().manifestDigest().equals(cold.image().manifestDigest()), !full.commit().created());
         }
     }
 

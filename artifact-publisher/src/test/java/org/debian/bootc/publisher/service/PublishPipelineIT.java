@@ -63,6 +63,7 @@ class PublishPipelineIT {
     static ComposePlan plan;
     static PublishResult first;
     static PublishResult second;
+    static PublishRequest rebuiltRequest;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -160,26 +161,63 @@ class PublishPipelineIT {
 
     @Test
     @Order(2)
-    void theSameInputsAgainGiveTheSameManifestDigestAndPushNothing() throws Exception {
+    void aCorruptInputKeyRecordMeansAFullPublishThatGivesTheSameDigestAndPushesNothing() throws Exception {
+        // The record is damaged, so the same inputs go the full way: mmdebstrap again, which also
+        // shows two full runs of the same inputs give the same commit and manifest digest.
+        Path record = publisher.inputKeyRecords().file(REF);
+        assertTrue(Files.exists(record), "the first publish recorded its input key");
+        Files.writeString(record, "{\"ref\": \"" + REF + "\", \"inputKey\": 42");
+
         second = publisher.publish(request("minimal-1-20261125.t.1", plan, List.of(hello), List.of("hello")));
 
+        assertFalse(second.reused());
+        assertTrue(second.stages().contains(Stage.ROOTFS), "stages: " + second.stages());
+        assertTrue(Files.isDirectory(dir.resolve("data/apt/minimal-1-20261125.t.1")), "the repository phase ran");
         assertEquals(first.image().manifestDigest(), second.image().manifestDigest());
         assertEquals(first.commit().commit(), second.commit().commit());
         assertFalse(second.commit().created(), "an unchanged tree is not committed again");
         assertEquals(0, second.bytesPushed());
         assertEquals(0, second.push().orElseThrow().blobsPushed());
+        assertTrue(publisher.inputKeyRecords().read(REF).isPresent(), "a good record was written over the corrupt one");
     }
 
     @Test
     @Order(3)
+    void theSameInputsAgainReuseTheCommitAndImageAndRebuildNothing() throws Exception {
+        String refBefore = publisher.refCommit(REF).orElseThrow();
+
+        PublishResult again = publisher.publish(request("minimal-1-20261125.t.2", plan, List.of(hello), List.of("hello")));
+
+        assertTrue(again.reused());
+        assertEquals(List.of(Stage.PUSH), again.stages(), "no repository, rootfs, lint, commit or image");
+        assertFalse(Files.exists(dir.resolve("data/apt/minimal-1-20261125.t.2")), "no compose repository was made");
+        assertFalse(Files.exists(dir.resolve("data/work/minimal-1-20261125.t.2-amd64")), "no work directory, no rootfs");
+        assertEquals(first.commit().commit(), again.commit().commit());
+        assertFalse(again.commit().created());
+        assertEquals(refBefore, publisher.refCommit(REF).orElseThrow());
+        assertEquals(first.image().manifestDigest(), again.image().manifestDigest());
+        assertEquals(first.image().layers(), again.image().layers());
+        assertEquals(registry.host() + "/debian-bootc/minimal:1", again.imageReference());
+        assertEquals(0, again.bytesPushed());
+        assertEquals(0, again.push().orElseThrow().blobsPushed());
+        JsonNode inspected = json(runner.run(List.of("skopeo", "inspect", "--tls-verify=false",
+                "docker://" + again.imageReference()), Duration.ofMinutes(1)).stdoutText());
+        assertEquals(first.image().manifestDigest(), inspected.path("Digest").asText());
+    }
+
+    @Test
+    @Order(4)
     void aOnePackageChangeChangesAtMostTwoLayers() throws Exception {
         ArtifactRef rebuilt = TestTools.rebuild(Path.of(java.net.URI.create(hello.location())), "hello",
                 closure.stream().filter(p -> p.name().equals("hello")).findFirst().orElseThrow().version() + "+rebuild1",
                 dir.resolve("rebuilt"));
 
-        PublishResult third = publisher.publish(request("minimal-2-20261125.t.0", plan("2", List.of()),
-                List.of(rebuilt), List.of("hello")));
+        rebuiltRequest = request("minimal-2-20261125.t.0", plan("2", List.of()), List.of(rebuilt), List.of("hello"));
+        assertFalse(publisher.reuseDecision(rebuiltRequest).reuse(), "a changed .deb changes the input key");
+        PublishResult third = publisher.publish(rebuiltRequest);
 
+        assertFalse(third.reused());
+        assertTrue(third.stages().contains(Stage.ROOTFS), "stages: " + third.stages());
         assertTrue(third.commit().created());
         Set<String> before = new HashSet<>(first.image().layers().stream().map(ImagePhase.LayerDescriptor::digest).toList());
         List<String> changed = third.image().layers().stream().filter(l -> !before.contains(l.digest()))
@@ -196,7 +234,37 @@ class PublishPipelineIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void aMovedRefOrADeletedOciLayoutMeansAFullPublish() throws Exception {
+        // The state the rebuilt hello left: its inputs would now be reused...
+        assertTrue(publisher.reuseDecision(rebuiltRequest).reuse(), publisher.reuseDecision(rebuiltRequest).reason());
+        String current = publisher.refCommit(REF).orElseThrow();
+        String repo = "--repo=" + publisher.ostreeRepository();
+
+        // ...but not once the ref is moved back to the first commit,
+        runner.run(List.of("ostree", "reset", repo, REF, first.commit().commit()), Duration.ofMinutes(1));
+        InputKeyRecords.Decision moved = publisher.reuseDecision(rebuiltRequest);
+        assertFalse(moved.reuse());
+        assertTrue(moved.reason().contains("moved to " + first.commit().commit()), moved.reason());
+        runner.run(List.of("ostree", "reset", repo, REF, current), Duration.ofMinutes(1));
+        assertTrue(publisher.reuseDecision(rebuiltRequest).reuse());
+
+        // ...nor once the OCI layout is gone.
+        Path layout = publisher.ociLayout(rebuiltRequest.target().imageRepository()).dir();
+        Path aside = layout.resolveSibling("moved-aside");
+        Files.move(layout, aside);
+        try {
+            InputKeyRecords.Decision deleted = publisher.reuseDecision(rebuiltRequest);
+            assertFalse(deleted.reuse());
+            assertTrue(deleted.reason().contains("no longer in the OCI layout"), deleted.reason());
+        } finally {
+            Files.move(aside, layout);
+        }
+        assertTrue(publisher.reuseDecision(rebuiltRequest).reuse());
+    }
+
+    @Test
+    @Order(6)
     void aLintFailureStopsThePublishNamingTheRule() throws Exception {
         // A Debian tree whose package shipped /usr/etc beside /etc: layout, then lint, which refuses it.
         Path tree = dir.resolve("bad-tree");
