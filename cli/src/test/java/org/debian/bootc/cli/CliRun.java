@@ -36,6 +36,51 @@ public final class CliRun {
         return new CliRun(exit, out.toString(), err.toString());
     }
 
+    /** A run in another thread, whose output can be read while it runs. */
+    public static final class Running {
+        private final StringWriter out = new StringWriter();
+        private final StringWriter err = new StringWriter();
+        private final java.util.concurrent.CompletableFuture<CliRun> done;
+
+        Running(Map<String, String> env, Path home, String... args) {
+            CommandLine cli = Cli.configure(new CommandLine(new BootcCompose(env, home, () -> false, Clock.systemUTC())));
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                int exit = cli.execute(args);
+                return new CliRun(exit, out.toString(), err.toString());
+            });
+        }
+
+        public String out() {
+            return out.toString();
+        }
+
+        public String err() {
+            return err.toString();
+        }
+
+        /** Waits until the output so far satisfies {@code test}; fails after {@code seconds}. */
+        public void awaitOutput(java.util.function.Predicate<String> test, int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (!test.test(out() + err())) {
+                if (System.nanoTime() > deadline || done.isDone()) {
+                    throw new AssertionError("output never matched; so far:\n" + out() + "--- err ---\n" + err()
+                            + (done.isDone() ? "\n(the command ended: " + done.join().exit + ")" : ""));
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        public CliRun await(int seconds) throws Exception {
+            return done.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    public static Running start(Map<String, String> env, Path home, String... args) {
+        return new Running(env, home, args);
+    }
+
     @Override
     public String toString() {
         return "exit " + exit + "\n--- out ---\n" + out + "--- err ---\n" + err;

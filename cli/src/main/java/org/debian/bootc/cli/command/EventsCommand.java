@@ -77,7 +77,7 @@ public class EventsCommand implements Runnable {
                 throw CliException.badInput("--timeout " + timeout + " must be at least 1 second");
             }
             CliConfig config = root.config();
-            return new EventTail(config.kafka(), root.out()).tail(topic, compose, fromBeginning, count, toEnd,
+            return new EventTail(config.kafka(), root.out(), root.err()).tail(topic, compose, fromBeginning, count, toEnd,
                     timeout == null ? null : Duration.ofSeconds(timeout));
         }
     }

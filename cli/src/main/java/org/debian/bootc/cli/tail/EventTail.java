@@ -24,11 +24,13 @@ public final class EventTail {
 
     private final Setting kafka;
     private final PrintWriter out;
+    private final PrintWriter err;
     private final EventDecoder decoder = new EventDecoder();
 
-    public EventTail(Setting kafka, PrintWriter out) {
+    public EventTail(Setting kafka, PrintWriter out, PrintWriter err) {
         this.kafka = kafka;
         this.out = out;
+        this.err = err;
     }
 
     /** A topic of the event contract, a build-tasks topic or a dead-letter topic; anything else is bad input. */
@@ -56,6 +58,10 @@ public final class EventTail {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         try (TopicReader reader = new TopicReader(kafka, List.of(topic),
                 fromBeginning ? new TopicReader.Beginning() : new TopicReader.End(), Duration.ofSeconds(15))) {
+            err.println("bootc-compose: reading " + topic + (fromBeginning ? " from the beginning" : " from now on")
+                    + (compose == null ? "" : ", events of " + compose)
+                    + (reader.missingTopics().isEmpty() ? "" : " (the topic does not exist yet; waiting for it)"));
+            err.flush();
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(300))) {
                     if (compose != null && !compose.equals(record.key())

@@ -177,6 +177,8 @@ public final class TopicReader implements AutoCloseable {
             consumer.seekToBeginning(found);
         } else if (start instanceof End) {
             consumer.seekToEnd(found);
+            // seekToEnd is lazy: fix the position now, so a record written after this call is read.
+            found.forEach(consumer::position);
         } else if (start instanceof At at) {
             Map<TopicPartition, Long> times = new HashMap<>();
             found.forEach(tp -> times.put(tp, at.time().toEpochMilli()));
