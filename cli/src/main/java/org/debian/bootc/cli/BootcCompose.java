@@ -74,8 +74,8 @@ public class BootcCompose implements Runnable {
     Path config;
 
     @Option(names = "--http-timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for one REST answer (default ${DEFAULT-VALUE} s; the planner plans "
-                    + "against the archive before it answers a submit).")
+            description = "How long to wait for one REST answer (default ${DEFAULT-VALUE} s; a submit waits at "
+                    + "least 10 minutes: the planner resolves the package set against the archive before it answers).")
     long httpTimeout;
 
     private final Map<String, String> env;

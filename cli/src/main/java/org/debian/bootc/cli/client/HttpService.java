@@ -63,11 +63,16 @@ public class HttpService {
     }
 
     public Reply get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(HttpRequest.newBuilder(uri(path)).timeout(requestTimeout).GET());
     }
 
     public Reply post(String path, String body, String contentType, Optional<String> bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+        return post(path, body, contentType, bearer, requestTimeout);
+    }
+
+    /** A POST that may take longer than other calls (the planner plans before it answers a submit). */
+    public Reply post(String path, String body, String contentType, Optional<String> bearer, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .header("Content-Type", contentType);
         bearer.ifPresent(token -> request.header("Authorization", "Bearer " + token));
@@ -80,7 +85,7 @@ public class HttpService {
     }
 
     private Reply send(HttpRequest.Builder request) {
-        HttpRequest built = request.timeout(requestTimeout).header("Accept", "application/json, application/problem+json, text/plain").build();
+        HttpRequest built = request.header("Accept", "application/json, application/problem+json, text/plain").build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() >= 500) {
@@ -92,7 +97,7 @@ public class HttpService {
         } catch (HttpTimeoutException e) {
             throw CliException.unreachable(name + " at " + base.value() + " (from " + base.origin()
                     + ") did not answer " + built.method() + " " + built.uri().getPath() + " within "
-                    + requestTimeout.toSeconds() + " s", e);
+                    + built.timeout().orElse(requestTimeout).toSeconds() + " s", e);
         } catch (ConnectException e) {
             throw CliException.unreachable(name + " at " + base.value() + " (from " + base.origin()
                     + ") does not answer: connection refused; is it running? (point elsewhere with " + hint + ")", e);

@@ -41,9 +41,17 @@ public class PlannerClient {
         }
     }
 
+    /**
+     * The planner resolves the package set against the archive before it answers a submit
+     * (the first time it downloads the indices): a submit waits at least this long.
+     */
+    static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(10);
+
     private final HttpService http;
+    private final Duration submitTimeout;
 
     public PlannerClient(Setting base, Duration timeout) {
+        this.submitTimeout = timeout.compareTo(SUBMIT_TIMEOUT) > 0 ? timeout : SUBMIT_TIMEOUT;
         this.http = new HttpService("compose-planner", base, "--planner, BOOTC_PLANNER_URL or planner.url", timeout);
     }
 
@@ -65,7 +73,7 @@ public class PlannerClient {
         }
         String type = manifest.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
                 ? "application/json" : "application/yaml";
-        HttpService.Reply reply = http.post("/composes", body, type, Optional.empty());
+        HttpService.Reply reply = http.post("/composes", body, type, Optional.empty(), submitTimeout);
         if (reply.status() == 202 || reply.status() == 201 || reply.status() == 200) {
             JsonNode json = HttpService.json(reply);
             return new Submitted(json.path("composeId").asText(), json.path("requestId").asText());
