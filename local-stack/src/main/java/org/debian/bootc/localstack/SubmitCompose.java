@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +25,23 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 
+import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposeRequested;
 import org.debian.bootc.events.ComposeStatus;
 import org.debian.bootc.events.ComposeStatusChanged;
+import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.ImageCommitted;
+import org.debian.bootc.events.ImagePublishFailed;
 import org.debian.bootc.events.InvalidEventException;
 import org.debian.bootc.events.OutgoingEvent;
 import org.debian.bootc.events.RequestId;
+import org.debian.bootc.events.TaskResult;
+import org.debian.bootc.events.TaskStatus;
+import org.debian.bootc.events.TaskStatusChanged;
 import org.debian.bootc.events.Topics;
 import org.debian.bootc.events.Violation;
 import org.debian.bootc.localstack.test.TopicProbe;
@@ -129,61 +139,188 @@ public final class SubmitCompose {
                     + " (start the local stack, or name the broker with --bootstrap)");
             return TIMED_OUT;
         }
-        try (TopicProbe status = new TopicProbe(bootstrap, Topics.COMPOSE_STATUS)) {
+        try (TopicProbe probe = new TopicProbe(bootstrap, Topics.COMPOSE_STATUS, Topics.COMPOSE_PLANNED,
+                Topics.TASK_STATUS, Topics.COMPOSE_BUILT, Topics.IMAGE_COMMITTED, Topics.IMAGE_FAILED)) {
             TopicProbe.produce(bootstrap, event.topic(), event.key(), event.headers(), event.payload());
             out.println("submitted " + manifestPath + " as request " + requestId.value() + " (event " + event.id() + ")");
+            Progress progress = new Progress(codec, requestId, until, out, err);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 ConsumerRecord<String, byte[]> record;
                 try {
-                    record = status.await(r -> about(codec, r, requestId), Duration.ofNanos(deadline - System.nanoTime()));
+                    record = probe.await(progress::concerns, Duration.ofNanos(deadline - System.nanoTime()));
                 } catch (AssertionError nothing) {
                     break;
                 }
-                ComposeStatusChanged change = codec.decode(EventType.COMPOSE_STATUS_CHANGED, record.headers(),
-                        record.value()).payload();
-                Integer exit = report(change, until, out, err);
+                Integer exit = progress.report(record);
                 if (exit != null) {
                     return exit;
                 }
             }
+            err.println(progress.composeId() == null
+                    ? "no answer on " + Topics.COMPOSE_STATUS + " within " + timeout.toSeconds()
+                            + " s: is the compose-planner running and connected to " + bootstrap + "?"
+                    : "compose " + progress.composeId() + " did not end within " + timeout.toSeconds() + " s ("
+                            + progress.summary() + "); it goes on: follow it on the scheduler's dashboard");
+            return TIMED_OUT;
         } catch (InvalidEventException e) {
-            err.println("compose-status carried an invalid event: " + e.reason());
+            err.println("an event of the compose is invalid: " + e.reason());
             return FAILED;
         }
-        err.println("no answer on " + Topics.COMPOSE_STATUS + " within " + timeout.toSeconds()
-                + " s: is the compose-planner running and connected to " + bootstrap + "?");
-        return TIMED_OUT;
     }
 
-    /** Prints one status change; returns the exit code when it ends the wait. */
-    private static Integer report(ComposeStatusChanged change, String until, PrintStream out, PrintStream err) {
-        String compose = change.composeId() == null ? "request " + change.requestId().value()
-                : "compose " + change.composeId().value();
-        out.println(compose + ": " + change.newStatus() + (change.reason() == null ? "" : " (" + change.reason() + ")"));
-        switch (change.newStatus()) {
-            case REJECTED -> {
-                for (Violation v : change.violations()) {
-                    err.println("  " + v.pointer() + " = " + v.value() + ": " + v.reason());
+    /**
+     * Follows one compose on its topics and prints a line per step: the planner's answer, each
+     * task's transitions with a count of finished tasks, the builds' outcome, each image, and the
+     * end. Records of other composes and other requests are not its concern.
+     */
+    static final class Progress {
+        private final EventCodec codec;
+        private final RequestId requestId;
+        private final String until;
+        private final PrintStream out;
+        private final PrintStream err;
+        private final Map<String, TaskStatusChanged> tasks = new TreeMap<>();
+        private final Map<String, ImageCommitted> images = new TreeMap<>();
+        private final Map<String, ImagePublishFailed> failedImages = new TreeMap<>();
+        private ComposeId composeId;
+        private int plannedTasks = -1;
+
+        Progress(EventCodec codec, RequestId requestId, String until, PrintStream out, PrintStream err) {
+            this.codec = codec;
+            this.requestId = requestId;
+            this.until = until;
+            this.out = out;
+            this.err = err;
+        }
+
+        ComposeId composeId() {
+            return composeId;
+        }
+
+        boolean concerns(ConsumerRecord<String, byte[]> record) {
+            try {
+                if (record.topic().equals(Topics.COMPOSE_STATUS)) {
+                    ComposeStatusChanged change = decode(EventType.COMPOSE_STATUS_CHANGED, record);
+                    return change.requestId().equals(requestId)
+                            || (composeId != null && composeId.equals(change.composeId()));
                 }
-                return REJECTED;
+                if (composeId == null) {
+                    return false;
+                }
+                ComposeId of = switch (record.topic()) {
+                    case Topics.COMPOSE_PLANNED -> decode(EventType.COMPOSE_PLANNED, record).composeId();
+                    case Topics.TASK_STATUS -> decode(EventType.TASK_STATUS_CHANGED, record).composeId();
+                    case Topics.COMPOSE_BUILT -> decode(EventType.COMPOSE_BUILT, record).composeId();
+                    case Topics.IMAGE_COMMITTED -> decode(EventType.IMAGE_COMMITTED, record).composeId();
+                    case Topics.IMAGE_FAILED -> decode(EventType.IMAGE_PUBLISH_FAILED, record).composeId();
+                    default -> null;
+                };
+                return composeId.equals(of);
+            } catch (InvalidEventException e) {
+                return false; // not this command's to judge: the services dead-letter what is invalid
             }
-            case STARTED -> {
-                if (until.equals("started")) {
-                    out.println("STARTED: the package set is resolved and the builds are queued (see the planner's"
-                            + " /composes/<id>/metadata/packages.json); this command does not yet follow the builds"
-                            + " and the image to FINISHED.");
+        }
+
+        /** Prints what the record says; returns the exit code when it ends the wait. */
+        Integer report(ConsumerRecord<String, byte[]> record) throws InvalidEventException {
+            switch (record.topic()) {
+                case Topics.COMPOSE_STATUS -> {
+                    return status(decode(EventType.COMPOSE_STATUS_CHANGED, record));
+                }
+                case Topics.COMPOSE_PLANNED -> {
+                    plannedTasks = decode(EventType.COMPOSE_PLANNED, record).tasks().size();
+                    out.println("compose " + composeId + ": " + plannedTasks + " build task(s) planned");
+                }
+                case Topics.TASK_STATUS -> {
+                    TaskStatusChanged t = decode(EventType.TASK_STATUS_CHANGED, record);
+                    tasks.put(t.taskId().value(), t);
+                    out.println("  [" + summary() + "] task " + t.taskId().value() + " attempt " + t.attempt() + ": "
+                            + t.newStatus().wireName() + (t.result() == null ? "" : " " + t.result().wireName())
+                            + (t.reason() == null ? "" : " (" + t.reason() + ")"));
+                }
+                case Topics.COMPOSE_BUILT -> {
+                    ComposeBuilt built = decode(EventType.COMPOSE_BUILT, record);
+                    out.println("compose " + composeId + ": builds done, outcome " + built.outcome().wireName()
+                            + (built.outcome() == ComposeOutcome.DOOMED ? "" : "; publishing the image(s)"));
+                }
+                case Topics.IMAGE_COMMITTED -> {
+                    ImageCommitted image = decode(EventType.IMAGE_COMMITTED, record);
+                    images.put(image.architecture(), image);
+                    out.println("compose " + composeId + ": " + image.architecture() + " image committed and pushed ("
+                            + image.layerCount() + " layers, " + image.bytesPushed() + " bytes pushed)");
+                }
+                case Topics.IMAGE_FAILED -> {
+                    ImagePublishFailed failure = decode(EventType.IMAGE_PUBLISH_FAILED, record);
+                    failedImages.put(failure.architecture(), failure);
+                    out.println("compose " + composeId + ": " + failure.architecture() + " image failed at "
+                            + failure.stage() + ": " + failure.reason());
+                }
+                default -> {
+                }
+            }
+            return null;
+        }
+
+        /** The tasks by how far they are, e.g. "1/3 done, 1 running". */
+        String summary() {
+            long done = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.COMPLETED
+                    || t.newStatus() == TaskStatus.ABORTED).count();
+            long running = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.RUNNING).count();
+            long unsuccessful = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.ABORTED
+                    || (t.result() != null && t.result() != TaskResult.SUCCESS)).count();
+            int total = Math.max(plannedTasks, tasks.size());
+            return done + "/" + (total < 0 ? "?" : total) + " done" + (running > 0 ? ", " + running + " running" : "")
+                    + (unsuccessful > 0 ? ", " + unsuccessful + " not successful" : "");
+        }
+
+        private Integer status(ComposeStatusChanged change) {
+            if (composeId == null && change.composeId() != null) {
+                composeId = change.composeId();
+            }
+            String compose = change.composeId() == null ? "request " + change.requestId().value()
+                    : "compose " + change.composeId().value();
+            out.println(compose + ": " + change.newStatus() + (change.reason() == null ? "" : " (" + change.reason() + ")"));
+            switch (change.newStatus()) {
+                case REJECTED -> {
+                    for (Violation v : change.violations()) {
+                        err.println("  " + v.pointer() + " = " + v.value() + ": " + v.reason());
+                    }
+                    return REJECTED;
+                }
+                case STARTED -> {
+                    if (until.equals("started")) {
+                        out.println("STARTED: the package set is resolved and the builds are queued (see the planner's"
+                                + " /composes/<id>/metadata/packages.json)");
+                        return OK;
+                    }
+                    return null;
+                }
+                case FINISHED, FINISHED_INCOMPLETE, DOOMED -> {
+                    for (ImageCommitted image : images.values()) {
+                        out.println(image.architecture() + ": ostree ref " + image.ref() + " commit " + image.commit());
+                        out.println(image.architecture() + ": image " + image.imageReference() + "@"
+                                + image.manifestDigest());
+                    }
+                    for (ImagePublishFailed failure : failedImages.values()) {
+                        err.println(failure.architecture() + ": no image: " + failure.stage() + ": " + failure.reason());
+                    }
+                    if (change.newStatus() != ComposeStatus.FINISHED) {
+                        err.println("compose " + composeId + " ended " + change.newStatus()
+                                + (change.reason() == null ? "" : ": " + change.reason()) + " (" + summary() + ")");
+                        return FAILED;
+                    }
                     return OK;
                 }
-                return null;
+                default -> {
+                    return null;
+                }
             }
-            case FINISHED -> {
-                return OK;
-            }
-            default -> {
-                return change.newStatus() == ComposeStatus.DOOMED || change.newStatus() == ComposeStatus.FINISHED_INCOMPLETE
-                        ? FAILED : null;
-            }
+        }
+
+        private <T extends Event> T decode(EventType<T> type, ConsumerRecord<String, byte[]> record)
+                throws InvalidEventException {
+            return codec.decode(type, record.headers(), record.value()).payload();
         }
     }
 
@@ -205,15 +342,6 @@ public final class SubmitCompose {
             return "interrupted";
         } catch (KafkaException e) {
             return e.getMessage();
-        }
-    }
-
-    private static boolean about(EventCodec codec, ConsumerRecord<String, byte[]> record, RequestId requestId) {
-        try {
-            return codec.decode(EventType.COMPOSE_STATUS_CHANGED, record.headers(), record.value()).payload()
-                    .requestId().equals(requestId);
-        } catch (InvalidEventException e) {
-            return false;
         }
     }
 

@@ -107,13 +107,13 @@ class BuildFlowIT {
                 TopicProbe built = new TopicProbe(kafka(), Topics.PACKAGE_BUILT)) {
             send(task);
             ChrootReady chroot = decode(EventType.CHROOT_READY,
-                    ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(8)));
+                    ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(20)));
             assertEquals(task.attempt(), chroot.attempt());
             assertEquals("quarkus-it", chroot.executorId().value());
             assertTrue(chroot.installed().stream().anyMatch(p -> p.name().equals("debhelper")), "build-deps listed");
             assertTrue(chroot.installed().stream().anyMatch(p -> p.name().equals("dpkg")));
             PackageBuilt result = decode(EventType.PACKAGE_BUILT,
-                    built.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(8)));
+                    built.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(20)));
             assertEquals(BuildResult.SUCCESS, result.result(), result.logTail());
             assertEquals(chroot.buildrootId(), result.buildrootId());
             ArtifactRef deb = result.artifacts().stream()
@@ -143,7 +143,7 @@ class BuildFlowIT {
                 TopicProbe built = new TopicProbe(kafka(), Topics.PACKAGE_BUILT);
                 TopicProbe beats = new TopicProbe(kafka(), Topics.EXECUTOR_HEARTBEAT)) {
             send(task);
-            ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(8));
+            ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(20));
             beats.await(r -> decode(EventType.EXECUTOR_HEARTBEAT, r).running().contains(task.taskId()),
                     Duration.ofSeconds(30));
             String path = "/builds/" + task.taskId().value() + "/1/log";
