@@ -36,8 +36,10 @@ final class PrometheusText {
             boolean all = labels.entrySet().stream()
                     .allMatch(e -> line.contains(e.getKey() + "=\"" + e.getValue() + "\""));
             if (all) {
-                String[] parts = line.trim().split(" ");
-                return Double.parseDouble(parts[parts.length - 1]);
+                // "name{labels} value [timestamp]": the value is the first field after the labels
+                String rest = line.startsWith(name + "{") ? line.substring(line.indexOf('}') + 1)
+                        : line.substring(name.length());
+                return Double.parseDouble(rest.trim().split("\\s+")[0]);
             }
         }
         return 0;
