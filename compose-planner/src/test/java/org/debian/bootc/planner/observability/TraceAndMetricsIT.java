@@ -99,7 +99,8 @@ class TraceAndMetricsIT {
         try (TopicProbe probe = new TopicProbe(kafka(), Topics.COMPOSE_STATUS, Topics.COMPOSE_PLANNED,
                 Topics.PACKAGE_BUILD_QUEUED)) {
             send(encode(request), requestTrace.toString());
-            ConsumerRecord<String, byte[]> status = probe.await(r -> statusFor(r, requestId) != null, WAIT);
+            ConsumerRecord<String, byte[]> status = probe.await(
+                    r -> r.topic().equals(Topics.COMPOSE_STATUS) && statusFor(r, requestId) != null, WAIT);
             assertEquals(ComposeStatus.STARTED, statusFor(status, requestId).newStatus());
             String composeId = status.key();
             ConsumerRecord<String, byte[]> planned = probe.await(
@@ -121,7 +122,7 @@ class TraceAndMetricsIT {
                     "hello", "2.10-3", "amd64", TaskResult.FAILURE, List.of())), ComposeOutcome.DOOMED, plan);
             send(CODEC.encode(built, "/task-scheduler"), null);
             ConsumerRecord<String, byte[]> doomed = probe.await(r -> {
-                var s = statusFor(r, requestId);
+                var s = r.topic().equals(Topics.COMPOSE_STATUS) ? statusFor(r, requestId) : null;
                 return s != null && s.newStatus() == ComposeStatus.DOOMED;
             }, WAIT);
             assertInTrace(requestTrace, doomed);
