@@ -154,7 +154,7 @@ class BuildFlowIT {
                 TopicProbe built = new TopicProbe(kafka(), Topics.PACKAGE_BUILT)) {
             send(task, trace);
             ConsumerRecord<String, byte[]> readyRecord = ready.await(r -> task.taskId().value().equals(r.key()),
-                    Duration.ofMinutes(8));
+                    Duration.ofMinutes(20));
             assertInTrace(trace, readyRecord);
             assertEquals(1, metric("bootc_executor_builds_running"), 0.0, "the build is in progress");
             ChrootReady chroot = decode(EventType.CHROOT_READY, readyRecord);
@@ -163,7 +163,7 @@ class BuildFlowIT {
             assertTrue(chroot.installed().stream().anyMatch(p -> p.name().equals("debhelper")), "build-deps listed");
             assertTrue(chroot.installed().stream().anyMatch(p -> p.name().equals("dpkg")));
             ConsumerRecord<String, byte[]> builtRecord = built.await(r -> task.taskId().value().equals(r.key()),
-                    Duration.ofMinutes(8));
+                    Duration.ofMinutes(20));
             assertInTrace(trace, builtRecord);
             PackageBuilt result = decode(EventType.PACKAGE_BUILT, builtRecord);
             assertEquals(BuildResult.SUCCESS, result.result(), result.logTail());
@@ -202,7 +202,7 @@ class BuildFlowIT {
                 TopicProbe built = new TopicProbe(kafka(), Topics.PACKAGE_BUILT);
                 TopicProbe beats = new TopicProbe(kafka(), Topics.EXECUTOR_HEARTBEAT)) {
             send(task);
-            ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(8));
+            ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(20));
             beats.await(r -> decode(EventType.EXECUTOR_HEARTBEAT, r).running().contains(task.taskId()),
                     Duration.ofSeconds(30));
             String path = "/builds/" + task.taskId().value() + "/1/log";

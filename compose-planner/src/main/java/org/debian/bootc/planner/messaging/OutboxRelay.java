@@ -69,7 +69,9 @@ public class OutboxRelay {
     }
 
     /** Safety net: picks up rows whose wake-up was lost (e.g. committed by a replica or before a crash). */
-    @Scheduled(every = "${bootc.messaging.outbox-poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // delayed: before the messaging channels are wired the emitter cannot be reached (an error a pass)
+    @Scheduled(every = "${bootc.messaging.outbox-poll-interval:1s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledPass() {
         wake();
     }

@@ -104,6 +104,14 @@ public class TaskRepository {
         sql.update("update task set current_attempt = ? where task_id = ?", attempt, taskId);
     }
 
+    /** Another task with this content key whose build is in flight (running, not superseded or ended), if any. */
+    public Optional<String> runningWithContentKey(Sql sql, String contentKey, String exceptTaskId)
+            throws SQLException {
+        return sql.one("""
+                select task_id from task where content_key = ? and task_id <> ? and status = 'running'
+                order by created_at limit 1""", rs -> rs.getString(1), contentKey, exceptTaskId);
+    }
+
     /** Pending tasks that may be dispatched now: due, of a served architecture, of a planned compose not cancelled. */
     public List<String> dispatchable(Sql sql, List<String> servedArchitectures, int limit) throws SQLException {
         return sql.list("""

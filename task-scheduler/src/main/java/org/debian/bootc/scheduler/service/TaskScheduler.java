@@ -337,6 +337,15 @@ public class TaskScheduler {
             }
             return;
         }
+        pend(sql, compose, task, from);
+    }
+
+    /**
+     * A task whose dependencies are done: dispatch it now, or keep it pending with the
+     * reason it cannot go yet (no plan, backoff, no executor for its architecture).
+     */
+    private void pend(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
+        // Unchanged inputs are never built twice: reuse a success, or wait for the build in flight.
         Optional<Attempt> reuse = attempts.reusable(sql, task.contentKey(), task.taskId());
         if (reuse.isPresent()) {
             Attempt source = reuse.get();
@@ -348,16 +357,12 @@ public class TaskScheduler {
                     + source.attempt() + ": its artifacts are reused, nothing is rebuilt");
             return;
         }
-        pend(sql, compose, task, from);
-    }
-
-    /**
-     * A task whose dependencies are done: dispatch it now, or keep it pending with the
-     * reason it cannot go yet (no plan, backoff, no executor for its architecture).
-     */
-    private void pend(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
         String blocker = null;
-        if (!compose.planned()) {
+        Optional<String> twin = tasks.runningWithContentKey(sql, task.contentKey(), task.taskId());
+        if (twin.isPresent()) {
+            blocker = "waiting for " + twin.get() + ", which is building the same content key "
+                    + task.contentKey().substring(0, 12) + ": its result is reused if it succeeds";
+        } else if (!compose.planned()) {
             blocker = WAITING_FOR_PLAN;
         } else if (task.notBefore() != null && task.notBefore().isAfter(Instant.now())) {
             blocker = task.reason();

@@ -343,6 +343,52 @@ class TaskLifecycleIT {
     }
 
     @Test
+    void aContentKeyBeingBuiltIsWaitedForNotBuiltTwice() throws Exception {
+        String key = sha("twin-" + System.nanoTime());
+        ComposeId first = newCompose();
+        TaskId x1 = taskId(first, "twin", "amd64");
+        send(planned(first, x1));
+        send(queued(first, "twin", "amd64", key));
+        dispatched(x1, 1);
+
+        // the same inputs again while the first build runs: the second compose waits for it
+        ComposeId second = newCompose();
+        TaskId x2 = taskId(second, "twin", "amd64");
+        send(planned(second, x2));
+        send(queued(second, "twin", "amd64", key));
+        TaskStatusChanged waiting = await(statuses, EventType.TASK_STATUS_CHANGED, x2.value(),
+                s -> s.newStatus() == TaskStatus.PENDING && s.reason() != null && s.reason().startsWith("waiting for"));
+        assertEquals("waiting for " + x1 + ", which is building the same content key " + key.substring(0, 12)
+                + ": its result is reused if it succeeds", waiting.reason());
+
+        send(built(x1, 1, first, EXECUTOR, BuildResult.SUCCESS, deb(x1, "twin_1.0-1_amd64.deb")));
+        TaskStatusChanged reused = status(x2, TaskStatus.PENDING, TaskStatus.COMPLETED);
+        assertEquals(TaskResult.SUCCESS, reused.result());
+        assertTrue(reused.reason().contains("was built by " + x1 + " attempt 1"), reused.reason());
+        assertEquals(deb(x1, "twin_1.0-1_amd64.deb"), composeBuilt(second).packages().get(0).artifacts().get(0));
+        assertTrue(more(dispatches, x2.value()).isEmpty(), "the second task was never dispatched");
+    }
+
+    @Test
+    void whenTheBuildItWaitedForFailsTheTwinIsBuiltItself() throws Exception {
+        String key = sha("twin-fail-" + System.nanoTime());
+        ComposeId first = newCompose();
+        TaskId x1 = taskId(first, "twinf", "amd64");
+        send(planned(first, x1));
+        send(queued(first, "twinf", "amd64", key));
+        dispatched(x1, 1);
+        ComposeId second = newCompose();
+        TaskId x2 = taskId(second, "twinf", "amd64");
+        send(planned(second, x2));
+        send(queued(second, "twinf", "amd64", key));
+        await(statuses, EventType.TASK_STATUS_CHANGED, x2.value(),
+                s -> s.newStatus() == TaskStatus.PENDING && s.reason() != null && s.reason().startsWith("waiting for"));
+
+        send(built(x1, 1, first, EXECUTOR, BuildResult.FAILURE));
+        dispatched(x2, 1);
+    }
+
+    @Test
     void anArchitectureWithoutExecutorsSaysSoAndIsDispatchedWhenOneHeartbeats() throws Exception {
         // an architecture no other test (or earlier run against the same database) has heartbeated for
         String arch = "sim" + java.util.UUID.randomUUID().toString().substring(0, 6);
