@@ -64,6 +64,10 @@ public class Compose extends PanacheEntityBase {
     @Column(name = "status_reason")
     public String statusReason;
 
+    /** W3C traceparent of the compose's trace (docs/observability.md); null for composes started before tracing. */
+    @Column(name = "traceparent")
+    public String traceparent;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

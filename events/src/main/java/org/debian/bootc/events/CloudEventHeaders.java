@@ -17,6 +17,13 @@ public final class CloudEventHeaders {
     /** In binary mode the data content type is the plain {@code content-type} header, not {@code ce_datacontenttype}. */
     public static final String CONTENT_TYPE = "content-type";
 
+    /**
+     * W3C Trace Context parent of the event (CloudEvents distributed-tracing extension,
+     * carried as the plain header OpenTelemetry's Kafka instrumentation reads). Optional;
+     * every event about one compose carries the same trace id. See {@link TraceParent}.
+     */
+    public static final String TRACEPARENT = "traceparent";
+
     public static final String SPEC_VERSION_VALUE = "1.0";
     public static final String JSON = "application/json";
 

@@ -1,5 +1,6 @@
 package org.debian.bootc.publisher.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -11,9 +12,12 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
+import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.Event;
@@ -23,6 +27,7 @@ import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.events.ImagePublishFailed;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.TaskResult;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.publisher.config.PublisherConfig;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.RepositorySigner;
@@ -48,15 +53,23 @@ import org.debian.bootc.publisher.service.PublisherSettings;
 public class ComposeBuiltConsumer {
 
     private static final Logger LOG = Logger.getLogger(ComposeBuiltConsumer.class);
+    /** Timer of one image, tags {@code architecture}, {@code result} (docs/observability.md). */
+    static final String PUBLISH = "bootc.publisher.publish";
+    /** Counter of images by {@code result} (committed, failed), {@code architecture} and failed {@code stage}. */
+    static final String IMAGES = "bootc.publisher.images";
+    /** Counter of bytes pushed to registries (blobs the registry did not have), tag {@code architecture}. */
+    static final String BYTES_PUSHED = "bootc.publisher.pushed.bytes";
 
     private final EventCodec codec;
     private final PublisherConfig config;
     private final MutinyEmitter<ProducerRecord<String, byte[]>> committed;
     private final MutinyEmitter<ProducerRecord<String, byte[]>> failed;
+    private final MeterRegistry registry;
 
     public ComposeBuiltConsumer(EventCodec codec, PublisherConfig config,
             @Channel("image-committed") MutinyEmitter<ProducerRecord<String, byte[]>> committed,
-            @Channel("image-failed") MutinyEmitter<ProducerRecord<String, byte[]>> failed) {
+            @Channel("image-failed") MutinyEmitter<ProducerRecord<String, byte[]>> failed, MeterRegistry registry) {
+        this.registry = registry;
         this.codec = codec;
         this.config = config;
         this.committed = committed;
@@ -68,6 +81,8 @@ public class ComposeBuiltConsumer {
     public void composeBuilt(ConsumerRecord<String, byte[]> record) {
         ComposeBuilt built = codec.decodeOrReject(EventType.COMPOSE_BUILT, record).payload();
         String compose = built.composeId().value();
+        // the compose's trace: image-committed/image-failed carry a child of it (docs/observability.md)
+        TraceParent trace = TraceParent.fromHeaders(record.headers()).orElse(null);
         if (built.outcome() == ComposeOutcome.DOOMED) {
             LOG.infof("compose %s is doomed: nothing is published", compose);
             return;
@@ -78,7 +93,7 @@ public class ComposeBuiltConsumer {
                         target.architecture());
                 continue;
             }
-            publish(built, target);
+            publish(built, target, trace);
         }
     }
 
@@ -89,11 +104,13 @@ public class ComposeBuiltConsumer {
                 .anyMatch(p -> p.architecture().equals(arch) && p.result() != TaskResult.SUCCESS);
     }
 
-    private void publish(ComposeBuilt built, ImageTarget target) {
+    private void publish(ComposeBuilt built, ImageTarget target, TraceParent trace) {
         String compose = built.composeId().value();
         Event outcome;
+        Timer.Sample sample = Timer.start(registry);
         try {
             PublishResult result = publisher().publish(PublishRequest.of(built, target));
+            registry.counter(BYTES_PUSHED, "architecture", target.architecture()).increment(result.bytesPushed());
             outcome = new ImageCommitted(built.composeId(), target.architecture(), target.ostreeRef(),
                     result.commit().commit(), result.imageReference(), result.image().manifestDigest(),
                     result.image().layers().size(), result.bytesPushed());
@@ -106,8 +123,17 @@ public class ComposeBuiltConsumer {
             outcome = new ImagePublishFailed(built.composeId(), target.architecture(), target.ostreeRef(),
                     Stage.IMAGE.wireName(), "unexpected error: " + e);
         }
+        String result = outcome instanceof ImagePublishFailed f ? "failed" : "committed";
+        sample.stop(Timer.builder(PUBLISH).description("Publishing one image: rootfs to pushed image")
+                .tag("architecture", target.architecture()).tag("result", result).register(registry));
+        registry.counter(IMAGES, "architecture", target.architecture(), "result", result,
+                "stage", outcome instanceof ImagePublishFailed f ? f.stage() : "none").increment();
         MutinyEmitter<ProducerRecord<String, byte[]>> channel = outcome instanceof ImageCommitted ? committed : failed;
-        channel.send(codec.encode(outcome, config.eventSource()).toProducerRecord()).await().indefinitely();
+        ProducerRecord<String, byte[]> out = codec.encode(outcome, config.eventSource()).toProducerRecord();
+        if (trace != null) {
+            out.headers().add(CloudEventHeaders.TRACEPARENT, trace.child().toString().getBytes(StandardCharsets.UTF_8));
+        }
+        channel.send(out).await().indefinitely();
     }
 
     private ImagePublisher publisher() {

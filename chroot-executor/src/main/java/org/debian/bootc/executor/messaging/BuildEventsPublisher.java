@@ -1,5 +1,6 @@
 package org.debian.bootc.executor.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,9 +9,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import org.debian.bootc.events.ChrootReady;
+import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.PackageBuilt;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.executor.config.ExecutorConfig;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -39,17 +42,26 @@ public class BuildEventsPublisher {
         this.config = config;
     }
 
-    /** Blocks until the broker acknowledged it; throws when it did not. */
-    public void publish(ChrootReady event) {
-        send(chrootReady, event);
+    /**
+     * Blocks until the broker acknowledged it; throws when it did not.
+     *
+     * @param trace the build task's trace context: the record carries a child of it; none when null
+     */
+    public void publish(ChrootReady event, TraceParent trace) {
+        send(chrootReady, event, trace);
     }
 
-    /** Blocks until the broker acknowledged it; throws when it did not. */
-    public void publish(PackageBuilt event) {
-        send(packageBuilt, event);
+    /** As {@link #publish(ChrootReady, TraceParent)}. */
+    public void publish(PackageBuilt event, TraceParent trace) {
+        send(packageBuilt, event, trace);
     }
 
-    private void send(MutinyEmitter<ProducerRecord<String, byte[]>> emitter, Event event) {
-        emitter.send(codec.encode(event, config.eventSource()).toProducerRecord()).await().atMost(ACK_TIMEOUT);
+    private void send(MutinyEmitter<ProducerRecord<String, byte[]>> emitter, Event event, TraceParent trace) {
+        ProducerRecord<String, byte[]> record = codec.encode(event, config.eventSource()).toProducerRecord();
+        if (trace != null) {
+            record.headers().add(CloudEventHeaders.TRACEPARENT,
+                    trace.child().toString().getBytes(StandardCharsets.UTF_8));
+        }
+        emitter.send(record).await().atMost(ACK_TIMEOUT);
     }
 }

@@ -1,6 +1,8 @@
 package org.debian.bootc.executor.messaging;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +16,8 @@ import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.ExecutorId;
 import org.debian.bootc.events.PackageBuilt;
+import org.debian.bootc.events.TraceParent;
+import org.debian.bootc.executor.service.BuildMetrics;
 import org.debian.bootc.executor.service.BuildOutcome;
 import org.debian.bootc.executor.service.BuildService;
 
@@ -36,9 +40,11 @@ public class BuildTaskConsumer {
     private final BuildService builds;
     private final BuildEventsPublisher publisher;
     private final ExecutorId executorId;
+    private final BuildMetrics metrics;
 
     public BuildTaskConsumer(EventCodec codec, BuildService builds, BuildEventsPublisher publisher,
-            ExecutorId executorId) {
+            ExecutorId executorId, BuildMetrics metrics) {
+        this.metrics = metrics;
         this.codec = codec;
         this.builds = builds;
         this.publisher = publisher;
@@ -51,13 +57,22 @@ public class BuildTaskConsumer {
         BuildTaskDispatched task = codec.decodeOrReject(EventType.BUILD_TASK_DISPATCHED, record).payload();
         LOG.infof("building task %s attempt %d (%s %s on %s)", task.taskId(), task.attempt(), task.source().name(),
                 task.source().version(), task.architecture());
-        Optional<BuildOutcome> outcome = builds.build(task, ready -> publisher.publish(new ChrootReady(
-                ready.buildrootId(), task.taskId(), task.attempt(), task.composeId(), executorId, task.architecture(),
-                ready.baseKey(), ready.installed())));
+        // the compose's trace, handed on to what this task causes (docs/observability.md)
+        TraceParent trace = TraceParent.fromHeaders(record.headers()).orElse(null);
+        long started = System.nanoTime();
+        AtomicBoolean ready = new AtomicBoolean();
+        Optional<BuildOutcome> outcome = builds.build(task, chroot -> {
+            publisher.publish(new ChrootReady(chroot.buildrootId(), task.taskId(), task.attempt(), task.composeId(),
+                    executorId, task.architecture(), chroot.baseKey(), chroot.installed()), trace);
+            ready.set(true);
+            metrics.chrootReady(task.architecture(), Duration.ofNanos(System.nanoTime() - started));
+        });
         outcome.ifPresent(o -> {
             publisher.publish(new PackageBuilt(task.taskId(), task.attempt(), task.composeId(), executorId,
                     o.buildrootId(), o.result(), o.artifacts(), o.logLocation().orElse(null),
-                    o.failure().isPresent() ? String.join("\n", o.logTail()) : null, o.durationMillis()));
+                    o.failure().isPresent() ? String.join("\n", o.logTail()) : null, o.durationMillis()), trace);
+            metrics.built(task.architecture(), o.result().wireName(), Duration.ofMillis(o.durationMillis()),
+                    ready.get(), o.baseMade());
             LOG.infof("task %s attempt %d: %s in %d ms", task.taskId(), task.attempt(), o.result().wireName(),
                     o.durationMillis());
         });

@@ -2,6 +2,7 @@ package org.debian.bootc.executor.messaging;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -29,6 +30,7 @@ import org.debian.bootc.events.BuildTaskCancelled;
 import org.debian.bootc.events.BuildTaskDispatched;
 import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ChrootReady;
+import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeType;
 import org.debian.bootc.events.Event;
@@ -38,6 +40,7 @@ import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.Topics;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
 import org.debian.bootc.executor.archive.HostAptSources;
@@ -71,12 +74,51 @@ class BuildFlowIT {
     }
 
     private static void send(Event event) throws Exception {
+        send(event, null);
+    }
+
+    /** Sends with a {@code traceparent} header when {@code trace} is not null. */
+    private static void send(Event event, TraceParent trace) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            producer.send(CODEC.encode(event, "/tests/chroot-executor").toProducerRecord()).get();
+            var record = CODEC.encode(event, "/tests/chroot-executor").toProducerRecord();
+            if (trace != null) {
+                record.headers().add(CloudEventHeaders.TRACEPARENT,
+                        trace.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            producer.send(record).get();
         }
+    }
+
+    /** One sample of the executor's own /q/metrics; 0 when it has none yet. */
+    private static double metric(String name, String... labels) {
+        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            boolean all = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                all &= line.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (all) {
+                // "name{labels} value [timestamp]": the value is the first field after the labels
+                String rest = line.startsWith(name + "{") ? line.substring(line.indexOf('}') + 1)
+                        : line.substring(name.length());
+                return Double.parseDouble(rest.trim().split("\\s+")[0]);
+            }
+        }
+        return 0;
+    }
+
+    private static void assertInTrace(TraceParent trace, ConsumerRecord<String, byte[]> record) {
+        String header = TopicProbe.header(record, CloudEventHeaders.TRACEPARENT);
+        assertTrue(header != null, record.topic() + " carries no traceparent");
+        TraceParent child = TraceParent.parse(header);
+        assertEquals(trace.traceId(), child.traceId(), record.topic() + " is in the task's trace");
+        assertNotEquals(trace.parentId(), child.parentId(), record.topic() + " has the executor's own span id");
     }
 
     private static BuildTaskDispatched task(SourcePackage source) throws Exception {
@@ -103,17 +145,27 @@ class BuildFlowIT {
         String suite = TestSources.hostSuite();
         SourcePackage hello = TestSources.fromArchive(TestSources.hostArchive(suite), suite, "hello", work);
         BuildTaskDispatched task = task(hello);
+        TraceParent trace = TraceParent.newTrace();
+        double buildsBefore = metric("bootc_executor_build_seconds_count", "result", "success", "architecture", "amd64");
+        double readyBefore = metric("bootc_executor_chroot_ready_seconds_count", "architecture", "amd64");
+        double cacheBefore = metric("bootc_executor_base_cache_total", "result", "hit")
+                + metric("bootc_executor_base_cache_total", "result", "miss");
         try (TopicProbe ready = new TopicProbe(kafka(), Topics.CHROOT_READY);
                 TopicProbe built = new TopicProbe(kafka(), Topics.PACKAGE_BUILT)) {
-            send(task);
-            ChrootReady chroot = decode(EventType.CHROOT_READY,
-                    ready.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(20)));
+            send(task, trace);
+            ConsumerRecord<String, byte[]> readyRecord = ready.await(r -> task.taskId().value().equals(r.key()),
+                    Duration.ofMinutes(20));
+            assertInTrace(trace, readyRecord);
+            assertEquals(1, metric("bootc_executor_builds_running"), 0.0, "the build is in progress");
+            ChrootReady chroot = decode(EventType.CHROOT_READY, readyRecord);
             assertEquals(task.attempt(), chroot.attempt());
             assertEquals("quarkus-it", chroot.executorId().value());
             assertTrue(chroot.installed().stream().anyMatch(p -> p.name().equals("debhelper")), "build-deps listed");
             assertTrue(chroot.installed().stream().anyMatch(p -> p.name().equals("dpkg")));
-            PackageBuilt result = decode(EventType.PACKAGE_BUILT,
-                    built.await(r -> task.taskId().value().equals(r.key()), Duration.ofMinutes(20)));
+            ConsumerRecord<String, byte[]> builtRecord = built.await(r -> task.taskId().value().equals(r.key()),
+                    Duration.ofMinutes(20));
+            assertInTrace(trace, builtRecord);
+            PackageBuilt result = decode(EventType.PACKAGE_BUILT, builtRecord);
             assertEquals(BuildResult.SUCCESS, result.result(), result.logTail());
             assertEquals(chroot.buildrootId(), result.buildrootId());
             ArtifactRef deb = result.artifacts().stream()
@@ -131,6 +183,13 @@ class BuildFlowIT {
             assertTrue(log.contains("$ dpkg-buildpackage -us -uc -B"), "buildType any is -B");
             given().when().get("/builds/" + task.taskId().value() + "/1/log").then().statusCode(200)
                     .header("X-Build-Running", "false");
+            assertEquals(buildsBefore + 1, metric("bootc_executor_build_seconds_count", "result", "success",
+                    "architecture", "amd64"), 0.0);
+            assertEquals(readyBefore + 1, metric("bootc_executor_chroot_ready_seconds_count", "architecture", "amd64"),
+                    0.0);
+            assertEquals(cacheBefore + 1, metric("bootc_executor_base_cache_total", "result", "hit")
+                    + metric("bootc_executor_base_cache_total", "result", "miss"), 0.0, "one base chroot taken");
+            assertEquals(0, metric("bootc_executor_builds_running"), 0.0, "nothing builds any more");
         }
     }
 

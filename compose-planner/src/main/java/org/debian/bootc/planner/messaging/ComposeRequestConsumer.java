@@ -15,6 +15,7 @@ import org.debian.bootc.events.IncomingEvent;
 import org.debian.bootc.planner.config.PlannerConfig;
 import org.debian.bootc.planner.plan.PlanningUnavailable;
 import org.debian.bootc.planner.service.ComposeIntake;
+import org.debian.bootc.planner.service.ComposeTraces;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -57,7 +58,9 @@ public class ComposeRequestConsumer {
                 LOG.infof("event %s already processed; skipped", event.id());
                 return Uni.createFrom().voidItem();
             }
-            return intake.accept(event.payload(), () -> inbox.claim(CONSUMER, event.id(), record))
+            String header = ComposeTraces.header(record.headers());
+            return intake.accept(event.payload(), ComposeTraces.continueOrStart(header, event.id()),
+                    () -> inbox.claim(CONSUMER, event.id(), record))
                     // the archive may be down for a while: retry, then leave it to the dead-letter topic
                     .onFailure(PlanningUnavailable.class).invoke(e -> LOG.warnf("event %s: %s; retrying",
                             event.id(), e.getMessage()))

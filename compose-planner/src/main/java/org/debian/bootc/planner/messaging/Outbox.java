@@ -1,13 +1,18 @@
 package org.debian.bootc.planner.messaging;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.OutgoingEvent;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.planner.config.PlannerConfig;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -32,10 +37,22 @@ public class Outbox {
 
     /** Encodes (and so validates against its schema) and stores one event; returns its CloudEvents id. */
     public Uni<String> enqueue(Event event) {
+        return enqueue(event, null);
+    }
+
+    /**
+     * As {@link #enqueue(Event)}, with a {@code traceparent} header in the compose's trace
+     * (a new parent id under {@code trace}); none when {@code trace} is null.
+     */
+    public Uni<String> enqueue(Event event, TraceParent trace) {
         OutgoingEvent out = codec.encode(event, source);
+        Map<String, String> headerMap = new LinkedHashMap<>(out.headers());
+        if (trace != null) {
+            headerMap.put(CloudEventHeaders.TRACEPARENT, trace.child().toString());
+        }
         String headers;
         try {
-            headers = mapper.writeValueAsString(out.headers());
+            headers = mapper.writeValueAsString(headerMap);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

@@ -26,8 +26,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.events.Topics;
 import org.debian.bootc.planner.config.MessagingConfig;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -42,6 +44,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 public class OutboxRelay {
 
     static final int HALT_EXIT_CODE = 86;
+    /** Counter of compose status transitions published, tag {@code status} (docs/observability.md). */
+    public static final String STATUS_CHANGES = "bootc.planner.compose.status.changes";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
@@ -50,12 +54,14 @@ public class OutboxRelay {
     private final MutinyEmitter<ProducerRecord<String, byte[]>> emitter;
     private final MessagingConfig config;
     private final ObjectMapper mapper;
+    private final MeterRegistry registry;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
 
     public OutboxRelay(DataSource dataSource, @Channel("outbox") MutinyEmitter<ProducerRecord<String, byte[]>> emitter,
-            MessagingConfig config, EventCodec codec) {
+            MessagingConfig config, EventCodec codec, MeterRegistry registry) {
+        this.registry = registry;
         this.dataSource = dataSource;
         this.emitter = emitter;
         this.config = config;
@@ -127,12 +133,31 @@ public class OutboxRelay {
                 Uni.join().all(sends).andFailFast().await().atMost(config.outboxSendTimeout());
                 markPublished(connection, rows);
                 connection.commit();
+                rows.forEach(this::countStatusChange);
                 return rows.size();
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
                 throw e;
             }
         }
+    }
+
+    /**
+     * Counts a published compose-status event by its new status: the planner's compose
+     * transitions, counted once committed and sent (a re-send after a crash counts in the
+     * new process, whose counters start at zero).
+     */
+    private void countStatusChange(Row row) {
+        if (!Topics.COMPOSE_STATUS.equals(row.topic())) {
+            return;
+        }
+        String status;
+        try {
+            status = mapper.readTree(row.payload()).path("newStatus").asText("unknown");
+        } catch (Exception e) {
+            status = "unknown";
+        }
+        registry.counter(STATUS_CHANGES, "status", status).increment();
     }
 
     private List<Row> lockPending(Connection connection) throws SQLException {

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.ComposeRequested;
 import org.debian.bootc.events.RequestId;
 import org.debian.bootc.events.Violation;
@@ -33,6 +34,7 @@ import org.debian.bootc.planner.repository.MetadataRepository;
 import org.debian.bootc.planner.plan.ComposeMetadata;
 import org.debian.bootc.planner.plan.PlanningUnavailable;
 import org.debian.bootc.planner.service.ComposeIntake;
+import org.debian.bootc.planner.service.ComposeTraces;
 import org.debian.bootc.planner.service.IntakeOutcome;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -77,7 +79,8 @@ public class ComposeResource {
     @POST
     @Consumes({ "application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON })
     @Produces({ MediaType.APPLICATION_JSON, PROBLEM_JSON })
-    public Uni<Response> submit(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+    public Uni<Response> submit(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(CloudEventHeaders.TRACEPARENT) String traceparent) {
         MediaKind kind = MediaKind.fromContentType(contentType).orElse(MediaKind.YAML);
         JsonNode manifest;
         try {
@@ -90,7 +93,8 @@ public class ComposeResource {
                     "a manifest is a mapping (name: …, version: …), not a " + manifest.getNodeType()))));
         }
         ComposeRequested request = new ComposeRequested(RequestId.random(), object, "rest");
-        return intake.accept(request, () -> Uni.createFrom().item(true))
+        return intake.accept(request, ComposeTraces.continueOrStart(traceparent, request.requestId().value()),
+                () -> Uni.createFrom().item(true))
                 .invoke(relay::wake)
                 .map(outcome -> respond(outcome, request))
                 .onFailure(PlanningUnavailable.class).recoverWithItem(e -> problem(503, "archive-unavailable",

@@ -20,6 +20,7 @@ import org.debian.bootc.events.ComposeStatusChanged;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.PackageBuildQueued;
 import org.debian.bootc.events.TaskId;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.events.Violation;
 import org.debian.bootc.planner.Compose;
 import org.debian.bootc.planner.buildorder.BuildPlan;
@@ -34,6 +35,8 @@ import org.debian.bootc.planner.plan.PlanOutcome;
 import org.debian.bootc.planner.repository.ComposeRepository;
 import org.debian.bootc.planner.repository.MetadataRepository;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -56,6 +59,8 @@ public class ComposeIntake {
 
     /** Manifest pointers are relative to the manifest; in a request they sit under this member. */
     public static final String MANIFEST_POINTER = "/manifest";
+    /** Timer of planning a request (docs/observability.md). */
+    public static final String PLANNING_TIMER = "bootc.planner.planning";
     private static final Logger LOG = Logger.getLogger(ComposeIntake.class);
 
     private final ComposeRepository composes;
@@ -66,9 +71,11 @@ public class ComposeIntake {
     private final ManifestReader reader;
     private final Clock clock;
     private final EventCodec codec;
+    private final MeterRegistry registry;
 
     public ComposeIntake(ComposeRepository composes, MetadataRepository metadata, Outbox outbox,
-            ComposePlanning planning, Vertx vertx, EventCodec codec) {
+            ComposePlanning planning, Vertx vertx, EventCodec codec, MeterRegistry registry) {
+        this.registry = registry;
         this.composes = composes;
         this.metadata = metadata;
         this.outbox = outbox;
@@ -83,12 +90,14 @@ public class ComposeIntake {
      * Validates, plans and starts (or rejects) a request. Call it on a Vert.x context,
      * outside any transaction: it opens its own.
      *
+     * @param trace the compose's trace: the request's {@code traceparent}, or a new trace;
+     *        every event the request causes carries it (docs/observability.md)
      * @param claim run first inside the deciding transaction; {@code false} means the
      *        event was processed before, and nothing is done (the inbox of the topic path)
      * @throws org.debian.bootc.planner.plan.PlanningUnavailable (as the Uni's failure) when the
      *         archive cannot be reached: the request is neither started nor rejected
      */
-    public Uni<IntakeOutcome> accept(ComposeRequested request, Supplier<Uni<Boolean>> claim) {
+    public Uni<IntakeOutcome> accept(ComposeRequested request, TraceParent trace, Supplier<Uni<Boolean>> claim) {
         String requestId = request.requestId().value();
         return Panache.withSession(() -> composes.findByRequestId(requestId)).chain(existing -> {
             if (existing != null) {
@@ -101,19 +110,34 @@ public class ComposeIntake {
             try {
                 manifest = reader.fromJson(request.manifest());
             } catch (ManifestException e) {
-                return rejectOnce(request, claim, e.violations());
+                return rejectOnce(request, trace, claim, e.violations());
             }
-            return vertx.executeBlocking(Uni.createFrom().item(() -> planning.plan(manifest)), false)
+            return vertx.executeBlocking(Uni.createFrom().item(() -> timedPlan(manifest)), false)
                     .chain(outcome -> {
                         if (outcome instanceof PlanOutcome.Refused refused) {
-                            return rejectOnce(request, claim, refused.violations());
+                            return rejectOnce(request, trace, claim, refused.violations());
                         }
-                        return startOnce(request, claim, manifest, (PlanOutcome.Planned) outcome);
+                        return startOnce(request, trace, claim, manifest, (PlanOutcome.Planned) outcome);
                     });
         });
     }
 
-    private Uni<IntakeOutcome> rejectOnce(ComposeRequested request, Supplier<Uni<Boolean>> claim,
+    /** Plans, timing it as {@code bootc.planner.planning} with the outcome as a tag. */
+    private PlanOutcome timedPlan(Manifest manifest) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "unavailable";
+        try {
+            PlanOutcome planned = planning.plan(manifest);
+            outcome = planned instanceof PlanOutcome.Refused ? "refused" : "planned";
+            return planned;
+        } finally {
+            sample.stop(Timer.builder(PLANNING_TIMER)
+                    .description("Time to plan a compose request: package set, build order, metadata")
+                    .tag("outcome", outcome).register(registry));
+        }
+    }
+
+    private Uni<IntakeOutcome> rejectOnce(ComposeRequested request, TraceParent trace, Supplier<Uni<Boolean>> claim,
             List<Violation> manifestViolations) {
         List<Violation> violations = manifestViolations.stream()
                 .map(v -> new Violation(MANIFEST_POINTER + v.pointer(), v.value(), v.reason())).toList();
@@ -123,12 +147,13 @@ public class ComposeIntake {
             }
             LOG.infof("request %s rejected: %s", request.requestId().value(), violations);
             return outbox.enqueue(new ComposeStatusChanged(null, request.requestId(), null, ComposeStatus.REJECTED,
-                    "the manifest has " + violations.size() + " violation(s)", violations))
+                    "the manifest has " + violations.size() + " violation(s)", violations), trace)
                     .replaceWith(new IntakeOutcome.Rejected(violations));
         }));
     }
 
-    private Uni<IntakeOutcome> startOnce(ComposeRequested request, Supplier<Uni<Boolean>> claim, Manifest manifest,
+    private Uni<IntakeOutcome> startOnce(ComposeRequested request, TraceParent trace, Supplier<Uni<Boolean>> claim,
+            Manifest manifest,
             PlanOutcome.Planned planned) {
         return Panache.withTransaction(() -> claim.get().chain(first -> {
             if (!first) {
@@ -140,12 +165,12 @@ public class ComposeIntake {
                 }
                 LocalDate today = LocalDate.now(clock);
                 return composes.nextRespin(manifest.name(), manifest.version(), today, manifest.type())
-                        .chain(respin -> start(request, manifest, planned, today, respin));
+                        .chain(respin -> start(request, trace, manifest, planned, today, respin));
             });
         }));
     }
 
-    private Uni<IntakeOutcome> start(ComposeRequested request, Manifest manifest, PlanOutcome.Planned planned,
+    private Uni<IntakeOutcome> start(ComposeRequested request, TraceParent trace, Manifest manifest, PlanOutcome.Planned planned,
             LocalDate date, int respin) {
         ComposeId id = ComposeId.of(manifest.name(), manifest.version(), date, manifest.type(), respin);
         BuildPlan builds = planned.buildPlan(id);
@@ -163,6 +188,7 @@ public class ComposeIntake {
         compose.manifest = request.manifest().toString();
         compose.plan = PlanJson.write(codec, plan);
         compose.requestedBy = request.requestedBy();
+        compose.traceparent = trace.toString();
         compose.createdAt = Instant.now(clock);
         compose.updatedAt = compose.createdAt;
         List<PackageBuildQueued> queued = builds.toEvents(planned.packageSet().archive().toString());
@@ -176,9 +202,9 @@ public class ComposeIntake {
                 ComposeMetadata.packages(planned.packageSet())));
         writes.add(() -> metadata.put(id.value(), ComposeMetadata.IMAGES, ComposeMetadata.images(id, List.of())));
         writes.add(() -> outbox.enqueue(new ComposeStatusChanged(id, request.requestId(), null,
-                ComposeStatus.STARTED, compose.statusReason, List.of())));
-        writes.add(() -> outbox.enqueue(new ComposePlanned(id, tasks, plan)));
-        queued.forEach(event -> writes.add(() -> outbox.enqueue(event)));
+                ComposeStatus.STARTED, compose.statusReason, List.of()), trace));
+        writes.add(() -> outbox.enqueue(new ComposePlanned(id, tasks, plan), trace));
+        queued.forEach(event -> writes.add(() -> outbox.enqueue(event, trace)));
         // flushed at once: the metadata rows reference it through native inserts
         Uni<?> chain = composes.persistAndFlush(compose);
         for (Supplier<Uni<?>> write : writes) {

@@ -29,6 +29,7 @@ import org.debian.bootc.events.ImagePublishFailed;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.PackageResult;
 import org.debian.bootc.events.RequestId;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.planner.Compose;
 import org.debian.bootc.planner.messaging.Outbox;
@@ -201,7 +202,11 @@ public class ComposeLifecycle {
         compose.updatedAt = Instant.now(clock);
         LOG.infof("compose %s: %s -> %s (%s)", compose.composeId, from, to, reason);
         return outbox.enqueue(new ComposeStatusChanged(new ComposeId(compose.composeId),
-                new RequestId(compose.requestId), from, to, reason, List.of())).replaceWithVoid();
+                new RequestId(compose.requestId), from, to, reason, List.of()), trace(compose)).replaceWithVoid();
+    }
+
+    private static TraceParent trace(Compose compose) {
+        return compose.traceparent == null ? null : TraceParent.parse(compose.traceparent);
     }
 
     private static String failures(List<PackageResult> packages) {

@@ -74,6 +74,13 @@ public interface SchedulerConfig {
     @WithDefault("/var/lib/deb-bootc-compose")
     String logRoot();
 
+    /**
+     * How often the task gauges ({@code bootc_scheduler_tasks}, {@code bootc_scheduler_queue_depth})
+     * are read from the database; a scrape reads the last values. A Quarkus scheduler interval.
+     */
+    @WithDefault("15s")
+    String metricsRefresh();
+
     /** Outbox rows published per relay pass. */
     @WithDefault("200")
     int outboxBatchSize();

@@ -2,16 +2,22 @@ package org.debian.bootc.scheduler.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.OutgoingEvent;
+import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
+import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.Sql;
 
 /**
@@ -24,19 +30,30 @@ public class Outbox {
     private final EventCodec codec;
     private final ObjectMapper mapper;
     private final String source;
+    private final ComposeRepository composes;
 
-    public Outbox(EventCodec codec, SchedulerConfig config) {
+    public Outbox(EventCodec codec, SchedulerConfig config, ComposeRepository composes) {
+        this.composes = composes;
         this.codec = codec;
         this.mapper = codec.mapper();
         this.source = config.eventSource();
     }
 
-    /** Encodes (and so validates against its schema) and stores one event; returns its CloudEvents id. */
+    /**
+     * Encodes (and so validates against its schema) and stores one event; returns its
+     * CloudEvents id. The record carries a {@code traceparent} in the trace of the compose
+     * it is about, when that compose has one (docs/observability.md).
+     */
     public String enqueue(Sql sql, Event event) throws SQLException {
         OutgoingEvent out = codec.encode(event, source);
+        Map<String, String> headerMap = new LinkedHashMap<>(out.headers());
+        Optional<String> trace = composes.traceOf(sql, out.key());
+        if (trace.isPresent()) {
+            headerMap.put(CloudEventHeaders.TRACEPARENT, TraceParent.parse(trace.get()).child().toString());
+        }
         String headers;
         try {
-            headers = mapper.writeValueAsString(out.headers());
+            headers = mapper.writeValueAsString(headerMap);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("outbox headers of " + out.id() + " cannot be written as JSON", e);
         }

@@ -26,8 +26,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.events.Topics;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -42,6 +44,12 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 public class OutboxRelay {
 
     static final int HALT_EXIT_CODE = 86;
+    /** Counter of build tasks dispatched, tag {@code architecture} (docs/observability.md). */
+    public static final String DISPATCHES = "bootc.scheduler.dispatches";
+    /** Counter of dispatches of an attempt after the first: each supersedes the one before. */
+    public static final String RETRIES = "bootc.scheduler.retries";
+    /** Counter of build-task cancellations sent (an attempt superseded, or its compose cancelled). */
+    public static final String CANCELLATIONS = "bootc.scheduler.cancellations";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
@@ -50,12 +58,14 @@ public class OutboxRelay {
     private final MutinyEmitter<ProducerRecord<String, byte[]>> emitter;
     private final SchedulerConfig config;
     private final ObjectMapper mapper;
+    private final MeterRegistry registry;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
 
     public OutboxRelay(DataSource dataSource, @Channel("outbox") MutinyEmitter<ProducerRecord<String, byte[]>> emitter,
-            SchedulerConfig config, EventCodec codec) {
+            SchedulerConfig config, EventCodec codec, MeterRegistry registry) {
+        this.registry = registry;
         this.dataSource = dataSource;
         this.emitter = emitter;
         this.config = config;
@@ -127,11 +137,36 @@ public class OutboxRelay {
                 Uni.join().all(sends).andFailFast().await().atMost(config.outboxSendTimeout());
                 markPublished(connection, rows);
                 connection.commit();
+                rows.forEach(this::count);
                 return rows.size();
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Counts published dispatches (and among them retries, attempts that supersede an
+     * earlier one) and cancellations, once the broker has them.
+     */
+    private void count(Row row) {
+        if (row.topic().startsWith(Topics.BUILD_TASKS_PREFIX)) {
+            String architecture = row.topic().substring(Topics.BUILD_TASKS_PREFIX.length());
+            registry.counter(DISPATCHES, "architecture", architecture).increment();
+            if (attempt(row) > 1) {
+                registry.counter(RETRIES, "architecture", architecture).increment();
+            }
+        } else if (Topics.BUILD_CANCELLATIONS.equals(row.topic())) {
+            registry.counter(CANCELLATIONS).increment();
+        }
+    }
+
+    private int attempt(Row row) {
+        try {
+            return mapper.readTree(row.payload()).path("attempt").asInt(0);
+        } catch (Exception e) {
+            return 0;
         }
     }
 

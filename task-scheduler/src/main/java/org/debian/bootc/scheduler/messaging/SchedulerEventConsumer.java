@@ -12,6 +12,8 @@ import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.ExecutorHeartbeat;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.events.TraceParent;
+import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.Transactions;
 import org.debian.bootc.scheduler.service.DispatchPass;
@@ -42,9 +44,11 @@ public class SchedulerEventConsumer {
     private final Transactions transactions;
     private final TaskScheduler scheduler;
     private final DispatchPass dispatchPass;
+    private final ComposeRepository composes;
 
     public SchedulerEventConsumer(EventCodec codec, Inbox inbox, Transactions transactions, TaskScheduler scheduler,
-            DispatchPass dispatchPass) {
+            DispatchPass dispatchPass, ComposeRepository composes) {
+        this.composes = composes;
         this.codec = codec;
         this.inbox = inbox;
         this.transactions = transactions;
@@ -55,13 +59,19 @@ public class SchedulerEventConsumer {
     @Incoming("compose-planned")
     @Blocking
     public void composePlanned(ConsumerRecord<String, byte[]> record) {
-        receive(EventType.COMPOSE_PLANNED, record, scheduler::planned);
+        receive(EventType.COMPOSE_PLANNED, record, (sql, e) -> {
+            adoptTrace(sql, e.composeId().value(), record);
+            scheduler.planned(sql, e);
+        });
     }
 
     @Incoming("package-build-queued")
     @Blocking
     public void packageBuildQueued(ConsumerRecord<String, byte[]> record) {
-        receive(EventType.PACKAGE_BUILD_QUEUED, record, scheduler::queued);
+        receive(EventType.PACKAGE_BUILD_QUEUED, record, (sql, e) -> {
+            adoptTrace(sql, e.composeId().value(), record);
+            scheduler.queued(sql, e);
+        });
     }
 
     @Incoming("chroot-ready")
@@ -96,6 +106,19 @@ public class SchedulerEventConsumer {
             LOG.infof("executor %s now serves %s: dispatching their pending tasks", event.payload().executorId(),
                     newlyServed);
             dispatchPass.wake();
+        }
+    }
+
+    /**
+     * The planner's records carry the compose's trace; the compose row keeps it for what
+     * follows, before the event is applied so the events it causes carry it too.
+     */
+    private void adoptTrace(Sql sql, String composeId, ConsumerRecord<String, byte[]> record)
+            throws java.sql.SQLException {
+        var trace = TraceParent.fromHeaders(record.headers());
+        if (trace.isPresent()) {
+            composes.lockOrCreate(sql, composeId);
+            composes.adoptTrace(sql, composeId, trace.get().toString());
         }
     }
 

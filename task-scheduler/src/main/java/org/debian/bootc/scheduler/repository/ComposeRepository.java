@@ -65,6 +65,27 @@ public class ComposeRepository {
                 composeId);
     }
 
+    /**
+     * Records the compose's trace (a W3C traceparent) unless it already has one: the first
+     * event that carried one decides, so every later event of the compose shares its trace id.
+     */
+    public void adoptTrace(Sql sql, String composeId, String traceparent) throws SQLException {
+        sql.update("update compose set traceparent = coalesce(traceparent, ?) where compose_id = ?", traceparent,
+                composeId);
+    }
+
+    /**
+     * The trace of the compose an outgoing record is about, found by its key: a compose id,
+     * or a task id (task events are keyed by task).
+     */
+    public Optional<String> traceOf(Sql sql, String key) throws SQLException {
+        return sql.one("""
+                select traceparent from compose
+                where traceparent is not null
+                  and compose_id = coalesce((select compose_id from task where task_id = ?), ?)""",
+                rs -> rs.getString(1), key, key);
+    }
+
     static Compose map(ResultSet rs) throws SQLException {
         return new Compose(rs.getString("compose_id"), rs.getString("plan"), Sql.strings(rs, "expected_tasks"),
                 Sql.instant(rs, "planned_at"), Sql.instant(rs, "cancelled_at"), rs.getString("cancelled_by"),
