@@ -7,7 +7,8 @@ public enum Stage {
     OSTREE("ostree"),
     IMAGE("image"),
     LINT("lint"),
-    PUSH("push");
+    PUSH("push"),
+    DISK("disk");
 
     private final String wireName;
 
