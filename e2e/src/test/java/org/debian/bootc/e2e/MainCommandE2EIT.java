@@ -2,6 +2,8 @@ package org.debian.bootc.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -27,18 +29,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The README's main command, as a release engineer runs it: {@code bin/deb-bootc-compose
  * examples/minimal.yaml} on a fresh stack directory. The real Kafka broker and PostgreSQL
  * (local-stack), the four services as separate processes, the real Debian archive this
  * machine's apt sources name, mmdebstrap, dpkg-buildpackage, ostree, skopeo and Debian's
- * docker-registry. Then the same command again: the no-change case.
+ * docker-registry. The manifest's disk image is booted under QEMU (TCG, OVMF) to a login
+ * prompt with the published commit booted. Then the same command again: the no-change
+ * case. Then version 2 of the manifest (one package more): the machine booted from
+ * version 1's disk upgrades to it over HTTP from the publisher's repository, reboots into
+ * it keeping its /etc, and rolls back to version 1. The steps run in order and share state.
  *
  * <p>The registry is started here (the command pushes to one that already answers), so the
  * image can be read back after the command has stopped its services.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MainCommandE2EIT {
 
     private static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
@@ -86,13 +96,16 @@ class MainCommandE2EIT {
         }
     }
 
-    @Test
-    void theMinimalManifestBecomesABootcImageAndASecondRunRebuildsAndPushesNothing() throws Exception {
-        Path manifest = WORK.resolve("minimal.yaml");
-        Files.writeString(manifest, Files.readString(ROOT.resolve("examples/minimal.yaml"))
-                .replace("localhost:5000/", "localhost:" + registryPort + "/"));
+    // state carried from one ordered step to the next: a step whose predecessor failed fails on these
+    private static String commit1;
+    private static String digest1;
+    private static Matcher disk1;
+    private static Path guest;
 
-        String first = mainCommand(manifest, "run-1", Duration.ofMinutes(75));
+    @Test
+    @Order(1)
+    void theMinimalManifestBecomesABootcImageAndADiskImage() throws Exception {
+        String first = mainCommand(manifest("minimal.yaml", "1", false), "run-1", Duration.ofMinutes(75));
         Matcher ref = REF.matcher(first);
         Matcher image = IMAGE.matcher(first);
         assertTrue(ref.find() && image.find(), "no ref, commit and image printed:\n" + first);
@@ -117,15 +130,161 @@ class MainCommandE2EIT {
         assertEquals(commit, labels.path("ostree.commit").asText(), labels.toString());
         assertTrue(inspected.path("Layers").size() > 1, "not package-chunked: " + inspected.path("Layers"));
 
-        String second = mainCommand(manifest, "run-2", Duration.ofMinutes(30));
+        // the manifest's disk: a raw and a qcow2 image of the same 4 GiB disk
+        Matcher raw = disk(first, "raw");
+        Matcher qcow2 = disk(first, "qcow2");
+        Path rawFile = Path.of(URI.create(raw.group(1)));
+        assertEquals(4L << 30, Files.size(rawFile));
+        assertEquals(Long.parseLong(raw.group(3)), Files.size(rawFile));
+        assertEquals(raw.group(2), sha256(rawFile), "the raw image's sha256 is not the one announced");
+        JsonNode info = new ObjectMapper().readTree(tool("qemu-img", "info", "--output=json",
+                Path.of(URI.create(qcow2.group(1))).toString()));
+        assertEquals("qcow2", info.path("format").asText());
+        assertEquals(4L << 30, info.path("virtual-size").asLong());
+        commit1 = commit;
+        digest1 = image.group(2);
+        disk1 = raw;
+    }
+
+    @Test
+    @Order(2)
+    void theDiskImageBootsTheCommitToALoginPrompt() throws Exception {
+        assertNotNull(disk1, "the cold run did not give a disk image");
+        guest = WORK.resolve("vm/disk.raw");
+        GuestDisk.autologinCopy(Path.of(URI.create(disk1.group(1))), guest, commit1);
+        try (BootVm vm = BootVm.boot(guest, "raw", WORK.resolve("vm/boot-1"))) {
+            Matcher cmdline = vm.await(Pattern.compile("Command line: (.*)"), Duration.ofMinutes(5),
+                    "the kernel's command line (GRUB did not start the kernel)");
+            assertTrue(Pattern.compile("ostree=/ostree/boot\\.[01]/debian/[0-9a-f]{64}/0").matcher(cmdline.group(1))
+                    .find(), "the kernel command line names no ostree deployment: " + cmdline.group(1));
+            assertTrue(cmdline.group(1).contains("root=LABEL=root rw console=ttyS0,115200n8"), cmdline.group(1));
+            vm.await(Pattern.compile("Reached target .*multi-user\\.target"), Duration.ofMinutes(10),
+                    "systemd reaching multi-user.target");
+            loginOnSerial(vm);
+            double login = vm.seconds();
+            assertFalse(vm.console().contains("FAILED"), "a unit failed while booting:\n" + vm.console());
+            String status = vm.run("ostree admin status", Duration.ofMinutes(1));
+            assertTrue(status.contains("* debian " + commit1 + ".0"), "the published commit is not booted:\n" + status);
+            assertEquals("running", vm.run("systemctl is-system-running --wait", Duration.ofMinutes(3)).strip(),
+                    "systemd is not running cleanly: " + vm.run("systemctl --failed --no-legend", Duration.ofMinutes(1)));
+            assertTrue(vm.run("findmnt -n -o SOURCE,FSTYPE /boot", Duration.ofMinutes(1)).contains("ext4"),
+                    "/boot is not mounted from the boot partition");
+            System.out.printf("boot test: login prompt after %.1f s under TCG%n", login);
+            vm.run("systemctl poweroff", Duration.ofMinutes(1));
+            vm.awaitExit(Duration.ofMinutes(3));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSecondRunRebuildsAndPushesNothing() throws Exception {
+        assertNotNull(commit1, "the cold run did not finish");
+        String second = mainCommand(manifest("minimal.yaml", "1", false), "run-2", Duration.ofMinutes(30));
         Matcher ref2 = REF.matcher(second);
         Matcher image2 = IMAGE.matcher(second);
         assertTrue(ref2.find() && image2.find(), "no ref, commit and image printed:\n" + second);
-        assertEquals(commit, ref2.group(2), "an unchanged compose made a new commit");
-        assertEquals(image.group(2), image2.group(2), "an unchanged compose made a new image");
+        assertEquals(commit1, ref2.group(2), "an unchanged compose made a new commit");
+        assertEquals(digest1, image2.group(2), "an unchanged compose made a new image");
         assertTrue(second.contains("nothing is rebuilt"), "hello was not reused:\n" + second);
         assertFalse(second.contains(": running"), "a task was dispatched again:\n" + second);
         assertTrue(second.contains(" 0 bytes pushed)"), "the second run pushed:\n" + second);
+        Matcher raw = disk(second, "raw");
+        assertEquals(disk1.group(1), raw.group(1), "an unchanged compose made a new disk image");
+        assertEquals(disk1.group(2), raw.group(2));
+    }
+
+    /**
+     * Version 2 of the same ref adds one package (hello, which the compose rebuilds); the
+     * machine booted from version 1's disk pulls it from the publisher's repository over
+     * HTTP, deploys it, keeps a local change to /etc, reboots into it, then goes back to
+     * version 1.
+     */
+    @Test
+    @Order(4)
+    void version2IsAnUpgradeTheMachinePullsAndRollsBackFrom() throws Exception {
+        assertNotNull(guest, "the boot test did not run");
+        String third = mainCommand(manifest("minimal-2.yaml", "2", true), "run-3", Duration.ofMinutes(40));
+        Matcher ref = REF.matcher(third);
+        assertTrue(ref.find(), "no ref and commit printed:\n" + third);
+        String commit2 = ref.group(2);
+        assertNotEquals(commit1, commit2, "version 2 made no new commit");
+        assertTrue(third.contains("nothing is rebuilt"), "hello was built again for version 2:\n" + third);
+
+        Path repo = WORK.resolve("stack/publisher/ostree/repo");
+        try (StaticFiles http = StaticFiles.serve(repo);
+                BootVm vm = BootVm.boot(guest, "raw", WORK.resolve("vm/boot-2"))) {
+            loginOnSerial(vm);
+            vm.run("echo kept-across-upgrades > /etc/e2e-local-change", Duration.ofMinutes(1));
+            vm.run("ostree remote add --no-gpg-verify e2e http://10.0.2.2:" + http.port() + "/",
+                    Duration.ofMinutes(1));
+            long upgradeStarted = System.nanoTime();
+            vm.run("ostree pull e2e debian/bookworm/amd64/minimal", Duration.ofMinutes(15));
+            vm.run("ostree admin deploy e2e:debian/bookworm/amd64/minimal", Duration.ofMinutes(10));
+            vm.type("systemctl reboot\n");
+            loginOnSerial(vm);
+            System.out.printf("upgrade: pull, deploy and reboot to a login prompt in %.1f s under TCG%n",
+                    (System.nanoTime() - upgradeStarted) / 1e9);
+            String status = vm.run("ostree admin status", Duration.ofMinutes(1));
+            assertTrue(status.contains("* debian " + commit2 + ".0"), "version 2 is not booted:\n" + status);
+            assertTrue(status.contains("debian " + commit1 + ".0 (rollback)"), "version 1 is not the rollback:\n"
+                    + status);
+            assertEquals("kept-across-upgrades", vm.run("cat /etc/e2e-local-change", Duration.ofMinutes(1)).strip(),
+                    "the local change to /etc was lost");
+            assertTrue(vm.run("hello", Duration.ofMinutes(1)).contains("Hello, world!"), "version 2 has no hello");
+
+            // back to version 1: ostree 2022.7 (bookworm) has no set-default, so the rollback commit is deployed
+            // again as the default, keeping the other deployments, which is what a rollback does
+            vm.run("ostree admin deploy --retain " + commit1, Duration.ofMinutes(10));
+            vm.type("systemctl reboot\n");
+            loginOnSerial(vm);
+            String back = vm.run("ostree admin status", Duration.ofMinutes(1));
+            assertTrue(Pattern.compile("(?m)^\\* debian " + commit1 + "\\.\\d").matcher(back).find(),
+                    "version 1 is not booted after the rollback:\n" + back);
+            assertTrue(vm.run("command -v hello || echo none", Duration.ofMinutes(1)).strip().endsWith("none"),
+                    "version 1 has hello");
+            assertEquals("kept-across-upgrades", vm.run("cat /etc/e2e-local-change", Duration.ofMinutes(1)).strip());
+            vm.run("systemctl poweroff", Duration.ofMinutes(1));
+            vm.awaitExit(Duration.ofMinutes(3));
+        }
+    }
+
+    /** The example manifest with this test's registry, at {@code version}, with hello installed if asked. */
+    private static Path manifest(String name, String version, boolean withHello) throws IOException {
+        String text = Files.readString(ROOT.resolve("examples/minimal.yaml"))
+                .replace("localhost:5000/", "localhost:" + registryPort + "/")
+                .replaceFirst("(?m)^version: .*$", "version: \"" + version + "\"");
+        if (withHello) {
+            text = text.replaceFirst("(?m)^packages:\n", "packages:\n  - hello\n");
+        }
+        Path manifest = WORK.resolve(name);
+        Files.writeString(manifest, text);
+        return manifest;
+    }
+
+    private static Matcher disk(String output, String format) {
+        Matcher m = Pattern.compile("(?m)^amd64: disk " + format + " (file:\\S+) sha256 ([0-9a-f]{64}) (\\d+) bytes$")
+                .matcher(output);
+        assertTrue(m.find(), "no " + format + " disk image printed:\n" + output);
+        return m;
+    }
+
+    /** Waits for the autologin on the serial console and makes the shell easy to read. */
+    private static void loginOnSerial(BootVm vm) throws Exception {
+        vm.await(Pattern.compile("login: root \\(automatic login\\)"), Duration.ofMinutes(10),
+                "the login prompt on the serial console");
+        vm.await(Pattern.compile("root@[^:]+:~# "), Duration.ofMinutes(2), "root's shell prompt");
+        vm.type("stty -echo cols 400; PS1='# '\n");
+    }
+
+    private static String sha256(Path file) throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[1 << 20];
+        try (var in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     /** Runs the main command, returns what it printed; fails with its output and the services' logs if it fails. */
