@@ -1,5 +1,7 @@
 package org.debian.bootc.events;
 
+import java.util.List;
+
 /**
  * The compose's OSTree commit is made and its bootc OCI image pushed. Written by
  * artifact-publisher, read by compose-planner.
@@ -12,9 +14,11 @@ package org.debian.bootc.events;
  * @param manifestDigest the pushed manifest's digest, {@code sha256:<hex>}
  * @param layerCount layers in the image
  * @param bytesPushed bytes uploaded (layers the registry already had are not counted)
+ * @param disks the disk images made of the commit, in the order of the target's
+ *        formats; empty when none were asked for (absent on the wire reads as empty)
  */
 public record ImageCommitted(ComposeId composeId, String architecture, String ref, String commit, String imageReference,
-        String manifestDigest, int layerCount, long bytesPushed) implements Event {
+        String manifestDigest, int layerCount, long bytesPushed, List<DiskImage> disks) implements Event {
 
     public ImageCommitted {
         Invariants.required("composeId", composeId);
@@ -30,6 +34,13 @@ public record ImageCommitted(ComposeId composeId, String architecture, String re
         }
         Invariants.atLeast("layerCount", layerCount, 1);
         Invariants.atLeast("bytesPushed", bytesPushed, 0);
+        disks = Invariants.optionalList(disks);
+    }
+
+    /** An image without disk images, as before {@code disks} was added. */
+    public ImageCommitted(ComposeId composeId, String architecture, String ref, String commit, String imageReference,
+            String manifestDigest, int layerCount, long bytesPushed) {
+        this(composeId, architecture, ref, commit, imageReference, manifestDigest, layerCount, bytesPushed, List.of());
     }
 
     @Override

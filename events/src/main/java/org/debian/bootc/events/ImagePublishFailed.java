@@ -8,7 +8,7 @@ package org.debian.bootc.events;
  * @param composeId the record key
  * @param architecture the image's architecture
  * @param ref the OSTree ref
- * @param stage the phase that failed: repository, rootfs, ostree, image, lint or push
+ * @param stage the phase that failed: repository, rootfs, ostree, image, lint, push or disk
  * @param reason what failed; a lint failure names the rule
  */
 public record ImagePublishFailed(ComposeId composeId, String architecture, String ref, String stage, String reason)

@@ -64,6 +64,18 @@ class ManifestSchemaTest {
     }
 
     @Test
+    void diskFormatsAreTheJavaOnesAndFitTheEventsPattern() throws IOException {
+        JsonNode disk = schema().at("/properties/disk");
+        assertEquals(Arrays.stream(DiskFormat.values()).map(DiskFormat::wireName).toList(),
+                texts(disk.at("/properties/formats/items/enum")));
+        assertEquals(List.of("formats"), texts(disk.get("required")));
+        java.util.regex.Pattern wire = java.util.regex.Pattern.compile(RepoFiles.schema(EventType.COMPOSE_PLANNED)
+                .at("/$defs/diskFormat/pattern").asText());
+        texts(disk.at("/properties/formats/items/enum")).forEach(f -> assertTrue(wire.matcher(f).matches(), f));
+        assertFalse(schema().at("/required").toString().contains("disk"));
+    }
+
+    @Test
     void definitionsSharedWithTheEventsAreIdentical() throws IOException {
         JsonNode events = RepoFiles.schema(EventType.PACKAGE_BUILD_QUEUED).get("$defs");
         JsonNode manifest = schema().get("$defs");

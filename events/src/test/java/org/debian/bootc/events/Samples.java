@@ -111,7 +111,16 @@ final class Samples {
 
     static ImageCommitted imageCommitted() {
         return new ImageCommitted(COMPOSE_ID, "amd64", "debian/bookworm/amd64/minimal", SHA_A,
-                "localhost:5000/debian/minimal:1-20250131.n.0", "sha256:" + SHA_B, 42, 187_654_321L);
+                "localhost:5000/debian/minimal:1-20250131.n.0", "sha256:" + SHA_B, 42, 187_654_321L, List.of(
+                        new DiskImage("raw", "file:///var/lib/deb-bootc-compose/disks/minimal-1-20250131.n.0/amd64/disk.raw",
+                                SHA_B, 4_294_967_296L),
+                        new DiskImage("qcow2",
+                                "file:///var/lib/deb-bootc-compose/disks/minimal-1-20250131.n.0/amd64/disk.qcow2",
+                                "c".repeat(64), 912_261_120L)));
+    }
+
+    static DiskSpec disk() {
+        return new DiskSpec(List.of("raw", "qcow2"), 4_294_967_296L, List.of("console=ttyS0,115200n8"));
     }
 
     static ComposeStatusChanged composeStatusChanged() {
@@ -141,7 +150,7 @@ final class Samples {
                         "1", Map.of("org.opencontainers.image.title", "minimal"), List.of(
                                 new ResolvedPackage("hello", "2.10-3", "amd64"),
                                 new ResolvedPackage("systemd", "252.33-1~deb12u1", "amd64"),
-                                new ResolvedPackage("tzdata", "2025a-0+deb12u1", "all")))),
+                                new ResolvedPackage("tzdata", "2025a-0+deb12u1", "all")), disk())),
                 List.of(backports()));
     }
 

@@ -50,6 +50,8 @@ class SchemaConformanceTest {
             Map.entry(AptRepository.class, "aptRepository"),
             Map.entry(ResolvedPackage.class, "resolvedPackage"),
             Map.entry(ImageTarget.class, "imageTarget"),
+            Map.entry(DiskSpec.class, "diskSpec"),
+            Map.entry(DiskImage.class, "diskImage"),
             Map.entry(Failable.class, "failable"),
             Map.entry(ComposePlan.class, "composePlan"));
 
@@ -165,6 +167,8 @@ class SchemaConformanceTest {
                 Map.entry(AptRepository.class, Samples.backports()),
                 Map.entry(ResolvedPackage.class, Samples.plan().images().get(0).packages().get(0)),
                 Map.entry(ImageTarget.class, Samples.plan().images().get(0)),
+                Map.entry(DiskSpec.class, Samples.disk()),
+                Map.entry(DiskImage.class, Samples.imageCommitted().disks().get(0)),
                 Map.entry(Failable.class, Samples.plan().failable()),
                 Map.entry(ComposePlan.class, Samples.plan()));
         for (var entry : samples.entrySet()) {
@@ -235,6 +239,11 @@ class SchemaConformanceTest {
         assertEquals(wireNames(TaskStatus.values()), texts(defOf("taskStatus").get("enum")));
         assertEquals(wireNames(ComposeStatus.values()), texts(defOf("composeStatus").get("enum")));
         assertEquals(wireNames(ComposeOutcome.values()), texts(defOf("composeOutcome").get("enum")));
+        // Disk formats are open on the wire (a pattern, not an enum); every known one must fit it.
+        java.util.regex.Pattern diskFormat = java.util.regex.Pattern.compile(defOf("diskFormat").get("pattern").asText());
+        for (String format : wireNames(DiskFormat.values())) {
+            assertTrue(diskFormat.matcher(format).matches(), format);
+        }
         JsonNode task = RepoFiles.schema(EventType.TASK_STATUS_CHANGED).get("properties");
         assertEquals(withNull(wireNames(TaskStatus.values())), texts(task.at("/oldStatus/enum")));
         assertEquals(withNull(wireNames(TaskResult.values())), texts(task.at("/result/enum")));

@@ -17,6 +17,7 @@ import org.debian.bootc.cli.client.PlannerClient;
 import org.debian.bootc.cli.client.SchedulerClient;
 import org.debian.bootc.cli.config.CliConfig;
 import org.debian.bootc.cli.watch.ComposeWatcher;
+import org.debian.bootc.cli.watch.DiskLine;
 import org.debian.bootc.cli.watch.ProgressView;
 import org.debian.bootc.events.ComposeId;
 
@@ -204,6 +205,10 @@ public class ComposeCommand implements Runnable {
                 planner.metadata(id.value(), "images.json").ifPresent(doc -> doc.path("payload").path("images")
                         .fields().forEachRemaining(variant -> variant.getValue().fields().forEachRemaining(arch -> {
                             for (JsonNode image : arch.getValue()) {
+                                if (DiskLine.isDisk(image)) {
+                                    out.println("disk      " + arch.getKey() + " " + DiskLine.of(image));
+                                    continue;
+                                }
                                 out.println("image     " + arch.getKey() + " " + image.path("path").asText()
                                         + " ostree " + image.path("ostree_ref").asText() + " "
                                         + image.path("ostree_commit").asText());

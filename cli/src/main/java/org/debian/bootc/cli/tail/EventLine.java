@@ -101,7 +101,8 @@ public final class EventLine {
         if (e instanceof ImageCommitted i) {
             return "compose=" + i.composeId() + " " + i.architecture() + " ref=" + i.ref() + " commit=" + i.commit()
                     + " image=" + i.imageReference() + " digest=" + i.manifestDigest() + " layers=" + i.layerCount()
-                    + " pushed=" + i.bytesPushed();
+                    + " pushed=" + i.bytesPushed() + (i.disks().isEmpty() ? "" : " disks=" + i.disks().stream()
+                            .map(d -> d.format() + ":" + d.location()).collect(Collectors.joining(",")));
         }
         if (e instanceof ImagePublishFailed f) {
             return "compose=" + f.composeId() + " " + f.architecture() + " ref=" + f.ref() + " stage=" + f.stage()

@@ -165,6 +165,7 @@ public final class ComposeWatcher {
             out.println("  " + image.architecture() + ": ostree ref " + image.ref() + " commit " + image.commit());
             out.println("  " + image.architecture() + ": image " + image.imageReference() + " ("
                     + image.manifestDigest() + ")");
+            image.disks().forEach(disk -> out.println("  " + image.architecture() + ": disk " + DiskLine.of(disk)));
         });
         for (ImagePublishFailed failed : progress.imageFailures().values()) {
             out.println("  " + failed.architecture() + ": image failed at " + failed.stage() + ": " + failed.reason());
@@ -188,6 +189,10 @@ public final class ComposeWatcher {
             JsonNode variants = doc.get().path("payload").path("images");
             variants.fields().forEachRemaining(variant -> variant.getValue().fields().forEachRemaining(arch -> {
                 for (JsonNode image : arch.getValue()) {
+                    if (DiskLine.isDisk(image)) {
+                        out.println("  " + arch.getKey() + ": disk " + DiskLine.of(image));
+                        continue;
+                    }
                     out.println("  " + arch.getKey() + ": ostree ref " + image.path("ostree_ref").asText() + " commit "
                             + image.path("ostree_commit").asText());
                     out.println("  " + arch.getKey() + ": image " + image.path("path").asText() + " (sha256:"

@@ -127,7 +127,11 @@ class RestCommandsTest {
                 + "\"status\":\"FINISHED\",\"createdAt\":\"2025-01-31T12:00:00Z\"}"));
         planner.on("GET /composes/" + ID + "/metadata/images.json", Answer.json(200, "{\"header\":{},\"payload\":"
                 + "{\"images\":{\"bootc\":{\"amd64\":[{\"path\":\"localhost:5000/debian/minimal:1\","
-                + "\"ostree_ref\":\"debian/bookworm/amd64/minimal\",\"ostree_commit\":\"" + "c".repeat(64) + "\"}]}}}}"));
+                + "\"ostree_ref\":\"debian/bookworm/amd64/minimal\",\"ostree_commit\":\"" + "c".repeat(64) + "\"},"
+                + "{\"arch\":\"amd64\",\"format\":\"raw\",\"type\":\"raw\",\"bootable\":true,"
+                + "\"path\":\"file:///srv/disks/amd64/disk.raw\",\"checksums\":{\"sha256\":\"" + "d".repeat(64) + "\"},"
+                + "\"size\":4294967296,\"ostree_ref\":\"debian/bookworm/amd64/minimal\",\"ostree_commit\":\""
+                + "c".repeat(64) + "\"}]}}}}"));
         scheduler.on("GET /api/composes/" + ID, Answer.json(200, "{\"compose\":{\"composeId\":\"" + ID + "\","
                 + "\"expectedTasks\":1,\"tasks\":1,\"terminal\":1,\"byStatus\":{\"completed\":1},"
                 + "\"byResult\":{\"success\":1}},\"tasks\":[{\"taskId\":\"" + TASK + "\",\"status\":\"completed\","
@@ -138,7 +142,8 @@ class RestCommandsTest {
         assertTrue(run.out.contains("tasks     1/1 done; by status completed 1; by result success 1"), run.out);
         assertTrue(run.out.contains(TASK) && run.out.contains("completed/success"), run.out);
         assertTrue(run.out.contains("image     amd64 localhost:5000/debian/minimal:1 ostree "
-                + "debian/bookworm/amd64/minimal " + "c".repeat(64)), run.out);
+                + "debian/bookworm/amd64/minimal " + "c".repeat(64) + "\n"
+                + "disk      amd64 raw file:///srv/disks/amd64/disk.raw (4.0 GiB)\n"), run.out);
     }
 
     @Test

@@ -69,7 +69,7 @@ class ComposeWatchIT {
         Publish.events(e.task("hello", 1, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskResult.SUCCESS, null));
         watch.awaitOutput(o -> o.contains("building: 1/2 tasks done, 0 failed"), 30);
         Publish.events(e.task("gettext", 1, null, TaskStatus.COMPLETED, TaskResult.SKIPPED, "unchanged"),
-                e.built(ComposeOutcome.COMPLETE, "hello", "gettext"), e.image(),
+                e.built(ComposeOutcome.COMPLETE, "hello", "gettext"), e.imageWithDisks(),
                 e.status(ComposeStatus.STARTED, ComposeStatus.FINISHED, null));
 
         CliRun run = watch.await(60);
@@ -78,8 +78,9 @@ class ComposeWatchIT {
                 + " building: 0/2 tasks done, 0 failed\n.*"), run.out);
         assertTrue(run.out.contains("compose " + e.id() + " FINISHED"), run.out);
         assertTrue(run.out.contains("amd64: ostree ref " + e.ref() + " commit " + Events.COMMIT), run.out);
-        assertTrue(run.out.contains("amd64: image localhost:5000/debian/minimal:1-" + e.id() + " (" + Events.DIGEST + ")"),
-                run.out);
+        assertTrue(run.out.contains("amd64: image localhost:5000/debian/minimal:1-" + e.id() + " (" + Events.DIGEST + ")\n"
+                + "  amd64: disk raw file:///srv/disks/" + e.id() + "/amd64/disk.raw (4.0 GiB)\n"
+                + "  amd64: disk qcow2 file:///srv/disks/" + e.id() + "/amd64/disk.qcow2 (870.0 MiB)\n"), run.out);
         assertFalse(run.out.contains("\r"), "plain lines only: " + run.out);
     }
 
@@ -152,6 +153,9 @@ class ComposeWatchIT {
                     + "\"payload\":{\"compose\":{\"id\":\"" + e.id() + "\"},\"images\":{\"bootc\":{\"amd64\":[{"
                     + "\"arch\":\"amd64\",\"path\":\"localhost:5000/debian/submitted:1\",\"checksums\":{\"sha256\":\""
                     + "ab".repeat(32) + "\"},\"ostree_ref\":\"" + e.ref() + "\",\"ostree_commit\":\"" + Events.COMMIT
+                    + "\"},{\"arch\":\"amd64\",\"format\":\"qcow2\",\"type\":\"qcow2\",\"bootable\":true,"
+                    + "\"path\":\"file:///srv/disks/amd64/disk.qcow2\",\"checksums\":{\"sha256\":\"" + "cd".repeat(32)
+                    + "\"},\"size\":3221225472,\"ostree_ref\":\"" + e.ref() + "\",\"ostree_commit\":\"" + Events.COMMIT
                     + "\"}]}}}}"));
             Path manifest = home.resolve("m.yaml");
             Files.writeString(manifest, "name: submitted\nversion: \"1\"\n");
@@ -164,8 +168,9 @@ class ComposeWatchIT {
             CliRun done = run.await(60);
             assertEquals(ExitCodes.OK, done.exit, done.toString());
             assertTrue(done.out.contains("amd64: ostree ref " + e.ref() + " commit " + Events.COMMIT), done.out);
-            assertTrue(done.out.contains("amd64: image localhost:5000/debian/submitted:1 (sha256:" + "ab".repeat(32) + ")"),
-                    done.out);
+            assertTrue(done.out.contains("amd64: image localhost:5000/debian/submitted:1 (sha256:" + "ab".repeat(32) + ")\n"
+                    + "  amd64: disk qcow2 file:///srv/disks/amd64/disk.qcow2 (3.0 GiB)\n"), done.out);
+            assertEquals(1, done.out.split("ostree ref ", -1).length - 1, "the disk is not an image: " + done.out);
         }
     }
 }

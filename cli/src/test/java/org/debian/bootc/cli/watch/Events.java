@@ -10,6 +10,7 @@ import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.ComposePlanned;
 import org.debian.bootc.events.ComposeStatus;
 import org.debian.bootc.events.ComposeStatusChanged;
+import org.debian.bootc.events.DiskImage;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.events.ImagePublishFailed;
@@ -75,6 +76,17 @@ public final class Events {
     public ImageCommitted image() {
         return new ImageCommitted(id, "amd64", ref(), COMMIT, "localhost:5000/debian/minimal:1-" + id.value(), DIGEST, 7,
                 1234);
+    }
+
+    /** {@link #image()} with a raw and a qcow2 disk image. */
+    public ImageCommitted imageWithDisks() {
+        ImageCommitted i = image();
+        return new ImageCommitted(id, i.architecture(), i.ref(), i.commit(), i.imageReference(), i.manifestDigest(),
+                i.layerCount(), i.bytesPushed(), List.of(
+                        new DiskImage("raw", "file:///srv/disks/" + id.value() + "/amd64/disk.raw", "a".repeat(64),
+                                4_294_967_296L),
+                        new DiskImage("qcow2", "file:///srv/disks/" + id.value() + "/amd64/disk.qcow2",
+                                "b".repeat(64), 912_261_120L)));
     }
 
     public ImagePublishFailed imageFailed(String reason) {

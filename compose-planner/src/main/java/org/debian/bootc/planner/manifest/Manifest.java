@@ -29,6 +29,7 @@ import org.debian.bootc.events.ComposeType;
  * @param ostree OSTree settings; the default ref template when the manifest has none
  * @param image the OCI image, its tag defaulting to {@code version}; {@code null} when the manifest has no image
  * @param failable what may fail without dooming the compose; nothing by default
+ * @param disk the disk images to make of each commit; {@code null} when the manifest has no disk
  */
 public record Manifest(
         String name,
@@ -42,7 +43,8 @@ public record Manifest(
         List<Repository> repositories,
         OstreeSettings ostree,
         ImageSettings image,
-        Failable failable) {
+        Failable failable,
+        DiskSettings disk) {
 
     /** In a package name, stands for each architecture in turn. */
     public static final String ARCH_PLACEHOLDER = "{arch}";
@@ -63,6 +65,14 @@ public record Manifest(
         ostree = ostree == null ? OstreeSettings.DEFAULT : ostree;
         image = image == null || image.tag() != null ? image : new ImageSettings(image.repository(), version, image.labels());
         failable = failable == null ? Failable.NONE : failable;
+    }
+
+    /** A manifest without disk images. */
+    public Manifest(String name, String version, ComposeType type, String suite, List<String> architectures,
+            List<String> packages, List<String> exclude, List<Rebuild> rebuild, List<Repository> repositories,
+            OstreeSettings ostree, ImageSettings image, Failable failable) {
+        this(name, version, type, suite, architectures, packages, exclude, rebuild, repositories, ostree, image,
+                failable, null);
     }
 
     /**
@@ -268,6 +278,50 @@ public record Manifest(
         /** Whether the build of {@code source} for {@code arch} is failable. */
         public boolean coversBuild(String source, String arch) {
             return architectures.contains(arch) || packages.contains(source);
+        }
+    }
+
+    /**
+     * Disk images of each architecture's commit: a GPT disk with ESP, {@code /boot} and
+     * root, the commit deployed.
+     *
+     * @param formats {@code raw}, {@code qcow2}, each once, in the manifest's order
+     * @param size a whole number of MiB ({@code M}) or GiB ({@code G}); {@value #DEFAULT_SIZE} by default
+     * @param kargs kernel arguments of the deployment besides {@code root=} and {@code ostree=}; none by default
+     */
+    public record DiskSettings(List<String> formats, String size, List<String> kargs) {
+
+        public static final String DEFAULT_SIZE = "4G";
+        /** What {@link #size()} looks like; the schema's pattern. */
+        public static final Pattern SIZE = Pattern.compile("^([1-9][0-9]*)([MG])$");
+        public static final long MIN_SIZE_BYTES = 2L << 30;
+        public static final long MAX_SIZE_BYTES = 2048L << 30;
+        /** Kernel arguments the publisher sets itself. */
+        public static final List<String> RESERVED_KARGS = List.of("root=", "ostree=");
+
+        public DiskSettings {
+            formats = List.copyOf(Objects.requireNonNull(formats, "formats is required"));
+            size = size == null ? DEFAULT_SIZE : size;
+            kargs = kargs == null ? List.of() : List.copyOf(kargs);
+        }
+
+        /**
+         * {@link #size()} in bytes, e.g. 4294967296 for {@code 4G}.
+         *
+         * @throws IllegalArgumentException if the size is not {@code <n>M} or {@code <n>G}, or overflows
+         */
+        public long sizeBytes() {
+            return sizeBytes(size);
+        }
+
+        static long sizeBytes(String size) {
+            Matcher matcher = SIZE.matcher(size);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("disk size " + size + " is not <n>M or <n>G");
+            }
+            long unit = matcher.group(2).equals("G") ? 1L << 30 : 1L << 20;
+            // Any size that overflows is far above the maximum; Math.multiplyExact says so.
+            return Math.multiplyExact(Long.parseLong(matcher.group(1)), unit);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.debian.bootc.events.ComposeType;
+import org.debian.bootc.planner.manifest.Manifest.DiskSettings;
 import org.debian.bootc.planner.manifest.Manifest.DscSource;
 import org.debian.bootc.planner.manifest.Manifest.Failable;
 import org.debian.bootc.planner.manifest.Manifest.ImageSettings;
@@ -43,7 +44,13 @@ final class ManifestBinding {
                 doc.has("failable")
                         ? new Failable(texts(doc.path("failable").path("architectures")),
                                 texts(doc.path("failable").path("packages")))
-                        : null);
+                        : null,
+                doc.has("disk") ? disk(doc.path("disk")) : null);
+    }
+
+    private static DiskSettings disk(JsonNode disk) {
+        return new DiskSettings(texts(disk.path("formats")), text(disk.path("size")),
+                disk.has("kargs") ? texts(disk.path("kargs")) : null);
     }
 
     private static Rebuild rebuild(JsonNode entry) {

@@ -59,7 +59,11 @@ final class SchemaReasons {
             Map.entry("/properties/image/properties/tag/pattern",
                     "an OCI tag: letters, digits and _ . -, at most 128 characters, not starting with . or -"),
             Map.entry("/properties/image/properties/labels/propertyNames",
-                    "a label key: letters, digits and . _ / -, starting with a letter or digit, at most 255 characters"));
+                    "a label key: letters, digits and . _ / -, starting with a letter or digit, at most 255 characters"),
+            Map.entry("/properties/disk/properties/size/pattern",
+                    "a disk size: a whole number of MiB or GiB with its unit, M or G, e.g. 4G or 3072M"),
+            Map.entry("/properties/disk/properties/kargs/items/pattern",
+                    "a kernel argument: non-empty, without white space; give each argument as its own item"));
 
     private SchemaReasons() {
     }
@@ -166,7 +170,10 @@ final class SchemaReasons {
         if (!node.isNull() && !node.isContainerNode()) {
             reason.append(' ').append(Wording.quote(node));
         }
-        if (expected.equals("string") && (node.isNumber() || node.isBoolean())) {
+        if (label.equals("disk.size") && node.isNumber()) {
+            reason.append("; give the unit, e.g. ").append(node.asText()).append("G or ").append(node.asText())
+                    .append('M');
+        } else if (expected.equals("string") && (node.isNumber() || node.isBoolean())) {
             reason.append("; quote it in YAML so it stays text");
         } else if (label.equals("rebuild entry") && node.isTextual()) {
             reason.append("; write it as - source: ").append(node.asText());

@@ -1,5 +1,6 @@
 package org.debian.bootc.planner.manifest;
 
+import java.math.BigInteger;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeType;
 import org.debian.bootc.events.Violation;
+import org.debian.bootc.planner.manifest.Manifest.DiskSettings;
 import org.debian.bootc.planner.manifest.Manifest.DscSource;
 import org.debian.bootc.planner.manifest.Manifest.OstreeSettings;
 
@@ -34,6 +36,10 @@ final class SemanticChecks {
     private static final Pattern REF_TEXT = Pattern.compile("^[A-Za-z0-9._-]+$");
     /** The OCI distribution spec's tag grammar. */
     private static final Pattern OCI_TAG = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
+    /** The schema's rule for a kernel argument; one that breaks it is reported by the schema alone. */
+    private static final Pattern NO_WHITE_SPACE = Pattern.compile("^\\S+$");
+    /** The options after a serial console's comma: speed, parity, bits, flow control (kernel-parameters.txt). */
+    private static final Pattern SERIAL_OPTIONS = Pattern.compile("^[0-9]+([noe][5-8]?r?)?$");
 
     private SemanticChecks() {
     }
@@ -50,6 +56,8 @@ final class SemanticChecks {
         failablePackages(manifest, found);
         ostreeRef(manifest, found);
         imageTag(manifest, found);
+        diskSize(manifest, found);
+        diskKargs(manifest, found);
         composeId(manifest, today, found);
         found.sort(Wording.BY_POINTER);
         return found;
@@ -211,6 +219,48 @@ final class SemanticChecks {
             found.add(new Violation("/image/tag", null, "image.tag is required here: it defaults to the version "
                     + Wording.quote(version.asText()) + ", which is not an OCI tag (letters, digits and _ . -)"));
         }
+    }
+
+    /** The schema checks the form of disk.size; the range needs its number. */
+    private static void diskSize(JsonNode manifest, List<Violation> found) {
+        JsonNode size = manifest.path("disk").path("size");
+        Matcher matcher = size.isTextual() ? DiskSettings.SIZE.matcher(size.asText()) : null;
+        if (matcher == null || !matcher.matches()) {
+            return; // absent (the default), or the schema's to report
+        }
+        BigInteger bytes = new BigInteger(matcher.group(1))
+                .shiftLeft(matcher.group(2).equals("G") ? 30 : 20);
+        if (bytes.compareTo(BigInteger.valueOf(DiskSettings.MIN_SIZE_BYTES)) < 0) {
+            found.add(new Violation("/disk/size", size.toString(), "disk.size " + Wording.quote(size.asText())
+                    + " is smaller than 2G (2048M), the least that holds an EFI system partition, /boot and a root"
+                    + " file system"));
+        } else if (bytes.compareTo(BigInteger.valueOf(DiskSettings.MAX_SIZE_BYTES)) > 0) {
+            found.add(new Violation("/disk/size", size.toString(), "disk.size " + Wording.quote(size.asText())
+                    + " is larger than 2048G, the largest disk image made"));
+        }
+    }
+
+    /**
+     * root= and ostree= name the deployment; the publisher writes them, and a second one
+     * would win or clash. And YAML splits an unquoted console=ttyS0,115200n8 inside [ ]
+     * at its comma, leaving a console without its speed and a stray 115200n8.
+     */
+    private static void diskKargs(JsonNode manifest, List<Violation> found) {
+        String[] previous = {null};
+        eachText(manifest, "/disk/kargs", (pointer, karg) -> {
+            if (previous[0] != null && previous[0].startsWith("console=") && SERIAL_OPTIONS.matcher(karg).matches()) {
+                found.add(new Violation(pointer, json(karg), "disk karg " + Wording.quote(karg) + " looks like the"
+                        + " rest of " + Wording.quote(previous[0]) + ", split at its comma by YAML; write it as one"
+                        + " quoted item, \"" + previous[0] + "," + karg + "\""));
+            }
+            previous[0] = karg;
+            for (String reserved : DiskSettings.RESERVED_KARGS) {
+                if (karg.startsWith(reserved) && NO_WHITE_SPACE.matcher(karg).matches()) {
+                    found.add(new Violation(pointer, json(karg), "disk karg " + Wording.quote(karg) + " sets "
+                            + reserved + ", which the publisher sets to the deployment it made; leave it out"));
+                }
+            }
+        });
     }
 
     private static void composeId(JsonNode manifest, LocalDate today, List<Violation> found) {

@@ -33,7 +33,9 @@ final class Wording {
             Map.entry("/repositories/*", "repository"),
             Map.entry("/repositories/*/components/*", "repository component"),
             Map.entry("/failable/architectures/*", "failable architecture"),
-            Map.entry("/failable/packages/*", "failable package"));
+            Map.entry("/failable/packages/*", "failable package"),
+            Map.entry("/disk/formats/*", "disk format"),
+            Map.entry("/disk/kargs/*", "disk karg"));
 
     /** Violations in document order: by pointer, array indexes compared as numbers. */
     static final Comparator<Violation> BY_POINTER = (a, b) -> comparePointers(a.pointer(), b.pointer());

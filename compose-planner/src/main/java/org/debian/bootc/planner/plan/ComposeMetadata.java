@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.debian.bootc.events.AptRepository;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposePlan;
+import org.debian.bootc.events.DiskImage;
+import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.planner.archive.PackageSet;
@@ -47,10 +49,13 @@ public final class ComposeMetadata {
 
     /**
      * The plan the scheduler and the publisher get: per architecture the ref, the
-     * image and the resolved packages; the failable rules; the extra repositories.
+     * image, the resolved packages and the disk images to make (the same for every
+     * architecture); the failable rules; the extra repositories.
      */
     public static ComposePlan plan(Manifest manifest, PackageSet set) {
         List<ImageTarget> images = new ArrayList<>();
+        DiskSpec disk = manifest.disk() == null ? null
+                : new DiskSpec(manifest.disk().formats(), manifest.disk().sizeBytes(), manifest.disk().kargs());
         for (String arch : manifest.architectures()) {
             String repository = manifest.image() != null ? manifest.image().repository()
                     : "debian-bootc/" + manifest.name().toLowerCase(java.util.Locale.ROOT);
@@ -61,7 +66,8 @@ public final class ComposeMetadata {
                     set.architectures().get(arch).stream()
                             .map(p -> new org.debian.bootc.events.ResolvedPackage(p.name(), p.version(),
                                     p.architecture()))
-                            .toList()));
+                            .toList(),
+                    disk));
         }
         List<AptRepository> repositories = manifest.repositories().stream()
                 .map(r -> new AptRepository(r.uri(), r.suite(), r.components(), r.signedBy()))
@@ -123,7 +129,12 @@ public final class ComposeMetadata {
         }
     }
 
-    /** {@code images.json}: productmd.images 1.2, one OCI image per architecture the publisher committed. */
+    /**
+     * {@code images.json}: productmd.images 1.2, per architecture the publisher committed its
+     * OCI image, then each disk image made of the same commit as an image of its own (format
+     * and type {@code raw} or {@code qcow2}, {@code bootable}, {@code size}), as Pungi lists
+     * every file of a variant and architecture side by side.
+     */
     public static String images(ComposeId id, List<ImageCommitted> committed) {
         ObjectNode payload = JSON.createObjectNode();
         payload.putObject("compose").put("id", id.value());
@@ -141,6 +152,18 @@ public final class ComposeMetadata {
             entry.put("ostree_commit", image.commit());
             entry.put("layers", image.layerCount());
             entry.put("bytes_pushed", image.bytesPushed());
+            for (DiskImage disk : image.disks()) {
+                ObjectNode diskEntry = ((ArrayNode) variant.get(arch)).addObject();
+                diskEntry.put("arch", arch);
+                diskEntry.put("format", disk.format());
+                diskEntry.put("type", disk.format());
+                diskEntry.put("bootable", true);
+                diskEntry.put("path", disk.location());
+                diskEntry.putObject("checksums").put("sha256", disk.sha256());
+                diskEntry.put("size", disk.sizeBytes());
+                diskEntry.put("ostree_ref", image.ref());
+                diskEntry.put("ostree_commit", image.commit());
+            }
         });
         return document("productmd.images", "1.2", payload);
     }

@@ -39,6 +39,9 @@ class ExamplesTest {
         assertEquals("debian/bookworm/amd64/minimal", minimal.ostreeRef("amd64"));
         assertEquals("localhost:5000/debian-bootc/minimal:1", minimal.image().reference());
         assertEquals(Manifest.Failable.NONE, minimal.failable());
+        assertEquals(new Manifest.DiskSettings(List.of("raw", "qcow2"), "4G", List.of("console=ttyS0,115200n8")),
+                minimal.disk());
+        assertEquals(4_294_967_296L, minimal.disk().sizeBytes());
     }
 
     @Test

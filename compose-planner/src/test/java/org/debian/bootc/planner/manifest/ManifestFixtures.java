@@ -62,6 +62,10 @@ final class ManifestFixtures {
               labels:
                 containers.bootc: "1"
                 org.opencontainers.image.title: Full
+            disk:
+              formats: [raw, qcow2]
+              size: 8G
+              kargs: ["console=ttyS0,115200n8", quiet]
             failable:
               architectures: [arm64]
               packages: [jq]

@@ -106,7 +106,7 @@ class ManifestReaderTest {
 
         assertEquals(new Violation("/archs", "[\"arm64\"]", "unknown key 'archs' in the manifest (did you mean"
                 + " 'architectures'?); allowed keys: name, version, type, suite, architectures, packages, exclude,"
-                + " rebuild, repositories, ostree, image, failable"), violations.get(1));
+                + " rebuild, repositories, ostree, image, disk, failable"), violations.get(1));
         assertEquals(new Violation("/architectures", null, "architectures is required"), violations.get(0));
         assertEquals(2, violations.size());
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.debian.bootc.events.ComposeType;
+import org.debian.bootc.planner.manifest.Manifest.DiskSettings;
 import org.debian.bootc.planner.manifest.Manifest.DscSource;
 import org.debian.bootc.planner.manifest.Manifest.Failable;
 import org.debian.bootc.planner.manifest.Manifest.ImageSettings;
@@ -118,6 +119,36 @@ class ManifestTest {
                 .hasInlineKey());
         assertTrue(new Repository("file:///srv/r", "bookworm", List.of("main"),
                 "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n-----END PGP PUBLIC KEY BLOCK-----\n").hasInlineKey());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2G,    2147483648",
+        "4G,    4294967296",
+        "3072M, 3221225472",
+        "2048G, 2199023255552",
+    })
+    void aDiskSizeIsMebiOrGibibytes(String size, long bytes) {
+        assertEquals(bytes, new DiskSettings(List.of("raw"), size, null).sizeBytes());
+    }
+
+    @Test
+    void aDiskDefaultsTo4GAndNoKernelArguments() {
+        DiskSettings disk = new DiskSettings(List.of("qcow2"), null, null);
+
+        assertEquals("4G", disk.size());
+        assertEquals(4L << 30, disk.sizeBytes());
+        assertEquals(List.of(), disk.kargs());
+        assertEquals(null, manifest(null, null).disk(), "no disk unless asked for");
+    }
+
+    @Test
+    void aDiskSizeOutsideItsFormIsRefusedByName() {
+        assertEquals("disk size 4GiB is not <n>M or <n>G",
+                assertThrows(IllegalArgumentException.class, () -> new DiskSettings(List.of("raw"), "4GiB", null)
+                        .sizeBytes()).getMessage());
+        assertThrows(ArithmeticException.class,
+                () -> new DiskSettings(List.of("raw"), "9999999999999G", null).sizeBytes());
     }
 
     @Test

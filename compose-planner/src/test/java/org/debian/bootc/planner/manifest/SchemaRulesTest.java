@@ -31,7 +31,8 @@ class SchemaRulesTest {
     private static final String AT = "<the member>";
 
     private static final String TOP_LEVEL_KEYS =
-            "name, version, type, suite, architectures, packages, exclude, rebuild, repositories, ostree, image, failable";
+            "name, version, type, suite, architectures, packages, exclude, rebuild, repositories, ostree, image, disk,"
+                    + " failable";
     private static final String PACKAGE_RULE = "a Debian package name: lower-case letters, digits and + . -,"
             + " at least two characters, starting with a letter or digit";
     private static final String URI_RULE = "an absolute URI with a scheme, e.g. file:///srv/local-repo";
@@ -205,6 +206,41 @@ class SchemaRulesTest {
                                 + " starting with a letter or digit, at most 255 characters"),
                 rule("image labels as a list", "/image/labels", "[a]", "/image/labels", "[\"a\"]",
                         "image.labels must be a mapping (object), found a list (array)"),
+                // disk
+                rule("disk without formats", "/disk/formats", null, "/disk/formats", null,
+                        "disk.formats is required"),
+                rule("typo'd disk key", "/disk/format", "[raw]", "/disk/format", "[\"raw\"]",
+                        "unknown key 'format' in disk (did you mean 'formats'?); allowed keys: formats, size, kargs"),
+                rule("disk as a string", "/disk", "qcow2", "/disk", "\"qcow2\"",
+                        "disk must be a mapping (object), found a string 'qcow2'"),
+                rule("disk formats empty", "/disk/formats", "[]", "/disk/formats", "[]",
+                        "disk.formats must not be empty"),
+                rule("disk formats as a string", "/disk/formats", "qcow2", "/disk/formats", "\"qcow2\"",
+                        "disk.formats must be a list (array), found a string 'qcow2'; write a list, e.g. [qcow2]"),
+                rule("disk format enum", "/disk/formats/1", "vmdk", "/disk/formats/1", "\"vmdk\"",
+                        "disk format 'vmdk' is not one of raw, qcow2"),
+                rule("disk format twice", "/disk/formats/1", "raw", "/disk/formats/1", "\"raw\"",
+                        "disk format 'raw' is listed twice (first at /disk/formats/0)"),
+                rule("disk size without a unit", "/disk/size", "'4096'", "/disk/size", "\"4096\"",
+                        "disk.size '4096' is not a disk size: a whole number of MiB or GiB with its unit, M or G,"
+                                + " e.g. 4G or 3072M"),
+                rule("disk size in another unit", "/disk/size", "4GiB", "/disk/size", "\"4GiB\"",
+                        "disk.size '4GiB' is not a disk size: a whole number of MiB or GiB with its unit, M or G,"
+                                + " e.g. 4G or 3072M"),
+                rule("disk size as a YAML number", "/disk/size", "4096", "/disk/size", "4096",
+                        "disk.size must be a string, found an integer 4096; give the unit, e.g. 4096G or 4096M"),
+                rule("disk karg with a space", "/disk/kargs/0", "quiet splash", "/disk/kargs/0", "\"quiet splash\"",
+                        "disk karg 'quiet splash' is not a kernel argument: non-empty, without white space;"
+                                + " give each argument as its own item"),
+                rule("disk karg empty", "/disk/kargs/1", "''", "/disk/kargs/1", "\"\"",
+                        "disk karg '' is not a kernel argument: non-empty, without white space;"
+                                + " give each argument as its own item"),
+                rule("disk karg too long", "/disk/kargs/0", "x".repeat(257), "/disk/kargs/0", AT,
+                        "disk karg is 257 characters long, longer than the limit of 256"),
+                rule("disk kargs too many", "/disk/kargs", "[" + "quiet, ".repeat(64) + "quiet]", "/disk/kargs", AT,
+                        "disk.kargs must have at most 64 items, has 65"),
+                rule("disk karg as a number", "/disk/kargs/1", "3", "/disk/kargs/1", "3",
+                        "disk karg must be a string, found an integer 3; quote it in YAML so it stays text"),
                 rule("failable architecture enum", "/failable/architectures/0", "s390x", "/failable/architectures/0",
                         "\"s390x\"", "failable architecture 's390x' is not one of amd64, arm64"),
                 rule("failable package name", "/failable/packages/0", "Jq", "/failable/packages/0", "\"Jq\"",

@@ -85,6 +85,32 @@ class SemanticRulesTest {
                         new Violation("/version", "\"2~rc1\"", "version '2~rc1' cannot go into the OSTree ref"
                                 + " 'debian/{suite}/{arch}/{name}/{version}': ref components allow only letters,"
                                 + " digits and . _ -; change it or set ostree.ref")),
+                rule("a disk smaller than 2G",
+                        m -> with(m, "/disk/size", "2047M"),
+                        new Violation("/disk/size", "\"2047M\"", "disk.size '2047M' is smaller than 2G (2048M), the"
+                                + " least that holds an EFI system partition, /boot and a root file system")),
+                rule("a disk larger than 2048G",
+                        m -> with(m, "/disk/size", "2049G"),
+                        new Violation("/disk/size", "\"2049G\"",
+                                "disk.size '2049G' is larger than 2048G, the largest disk image made")),
+                rule("a disk size that would overflow a long",
+                        m -> with(m, "/disk/size", "99999999999999999999G"),
+                        new Violation("/disk/size", "\"99999999999999999999G\"",
+                                "disk.size '99999999999999999999G' is larger than 2048G, the largest disk image made")),
+                rule("a root= kernel argument",
+                        m -> with(m, "/disk/kargs/1", "root=/dev/vda3"),
+                        new Violation("/disk/kargs/1", "\"root=/dev/vda3\"", "disk karg 'root=/dev/vda3' sets root=,"
+                                + " which the publisher sets to the deployment it made; leave it out")),
+                rule("an ostree= kernel argument",
+                        m -> with(m, "/disk/kargs/0", "ostree=/ostree/boot.1/debian/0"),
+                        new Violation("/disk/kargs/0", "\"ostree=/ostree/boot.1/debian/0\"", "disk karg"
+                                + " 'ostree=/ostree/boot.1/debian/0' sets ostree=, which the publisher sets to the"
+                                + " deployment it made; leave it out")),
+                rule("a serial console split at its comma by YAML",
+                        m -> with(m, "/disk/kargs", "[console=ttyS0,115200n8, quiet]"),
+                        new Violation("/disk/kargs/1", "\"115200n8\"", "disk karg '115200n8' looks like the rest of"
+                                + " 'console=ttyS0', split at its comma by YAML; write it as one quoted item,"
+                                + " \"console=ttyS0,115200n8\"")),
                 rule("a default image tag that is not an OCI tag",
                         m -> without(without(with(m, "/version", "2+b1"), "/image/tag"), "/ostree"),
                         new Violation("/image/tag", null, "image.tag is required here: it defaults to the version"

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.Test;
 
 import org.debian.bootc.events.ArtifactRef;
@@ -21,6 +24,8 @@ import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.ComposeStatus;
 import org.debian.bootc.events.ComposeStatusChanged;
+import org.debian.bootc.events.DiskImage;
+import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.events.ImagePublishFailed;
@@ -56,7 +61,8 @@ class ComposeLifecycleIT {
     private static Started start() throws Exception {
         String name = "life" + UUID.randomUUID().toString().substring(0, 8);
         String manifest = "{\"name\":\"" + name + "\",\"version\":\"1\",\"type\":\"ci\",\"suite\":\"bookworm\","
-                + "\"architectures\":[\"amd64\"],\"packages\":[\"hello\"],\"rebuild\":[{\"source\":\"hello\"}]}";
+                + "\"architectures\":[\"amd64\"],\"packages\":[\"hello\"],\"rebuild\":[{\"source\":\"hello\"}],"
+                + "\"disk\":{\"formats\":[\"raw\",\"qcow2\"],\"size\":\"3G\",\"kargs\":[\"console=ttyS0,115200n8\"]}}";
         String composeId = given().contentType("application/json").body(manifest.getBytes(StandardCharsets.UTF_8))
                 .post("/composes").then().statusCode(202).extract().path("composeId");
         String requestId = given().get("/composes/" + composeId).then().statusCode(200).extract().path("requestId");
@@ -105,9 +111,13 @@ class ComposeLifecycleIT {
         Started started = start();
         ComposePlan plan = plan(started.id());
         try (TopicProbe status = new TopicProbe(kafka(), Topics.COMPOSE_STATUS)) {
+            assertEquals(new DiskSpec(List.of("raw", "qcow2"), 3L << 30, List.of("console=ttyS0,115200n8")),
+                    plan.images().get(0).disk(), "the manifest's disk, in bytes, on compose-planned");
             produce(built(started.id(), plan, TaskResult.SUCCESS, ComposeOutcome.COMPLETE));
             ImageCommitted image = new ImageCommitted(started.id(), "amd64", plan.images().get(0).ostreeRef(), SHA,
-                    plan.images().get(0).imageRepository() + ":1", "sha256:" + SHA, 12, 4096);
+                    plan.images().get(0).imageRepository() + ":1", "sha256:" + SHA, 12, 4096, List.of(
+                            new DiskImage("raw", "file:///srv/disks/amd64/disk.raw", "a".repeat(64), 3L << 30),
+                            new DiskImage("qcow2", "file:///srv/disks/amd64/disk.qcow2", "b".repeat(64), 812_000_000L)));
             produce(image);
             produce(image);
 
@@ -123,6 +133,12 @@ class ComposeLifecycleIT {
         assertTrue(images.contains("\"type\" : \"productmd.images\""), images);
         assertTrue(images.contains("\"sha256\" : \"" + SHA + "\""), images);
         assertTrue(images.contains("\"layers\" : 12"), images);
+        JsonNode amd64 = new ObjectMapper().readTree(images).at("/payload/images/bootc/amd64");
+        assertEquals(3, amd64.size(), "the OCI image and its two disks: " + images);
+        assertEquals("qcow2", amd64.get(2).path("format").asText());
+        assertEquals("file:///srv/disks/amd64/disk.qcow2", amd64.get(2).path("path").asText());
+        assertEquals("b".repeat(64), amd64.get(2).at("/checksums/sha256").asText());
+        assertEquals(812_000_000L, amd64.get(2).path("size").asLong());
     }
 
     @Test

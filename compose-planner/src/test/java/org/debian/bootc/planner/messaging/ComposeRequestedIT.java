@@ -125,6 +125,25 @@ class ComposeRequestedIT {
         }
     }
 
+    @Test
+    void anInvalidDiskIsRejectedOnComposeStatusNamingEachMember() throws Exception {
+        ComposeRequested template = request("disk", "1");
+        ObjectNode manifest = template.manifest().deepCopy();
+        manifest.putObject("disk").put("size", "4096G").putArray("kargs").add("ostree=/ostree/boot.0");
+        ComposeRequested request = new ComposeRequested(template.requestId(), manifest, template.requestedBy());
+        String requestId = request.requestId().value();
+        try (TopicProbe status = new TopicProbe(kafka(), Topics.COMPOSE_STATUS)) {
+            send(kafka(), encode(request));
+            ComposeStatusChanged rejected = statusFor(status.await(r -> statusFor(r, requestId) != null, WAIT),
+                    requestId);
+            assertEquals(ComposeStatus.REJECTED, rejected.newStatus());
+            assertEquals(List.of("/manifest/disk/formats", "/manifest/disk/kargs/0", "/manifest/disk/size"),
+                    rejected.violations().stream().map(v -> v.pointer()).toList());
+            assertEquals("disk.formats is required", rejected.violations().get(0).reason());
+            assertEquals("\"4096G\"", rejected.violations().get(2).value());
+        }
+    }
+
     static List<MalformedRecords.Case> malformed() {
         return MalformedRecords.of(encode(request("malformed", "1")), 524288);
     }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,7 @@ class ComposeResourceIT {
                 architectures: [amd64, s390x]
                 packages: [ostree]
                 archs: [amd64]
+                disk: {formats: [raw, vmdk], size: 1G, kargs: [root=/dev/vda3]}
                 """;
         long composesBefore = count("select count(*) from compose where name = 'broken'");
         given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
@@ -72,7 +74,13 @@ class ComposeResourceIT {
                 .body("type", endsWith("/problems/invalid-manifest"))
                 .body("status", equalTo(400))
                 .body("violations.pointer", hasItems("/suite", "/architectures/1", "/archs"))
-                .body("violations.find { it.pointer == '/suite' }.value", equalTo("\"bookwork\""));
+                .body("violations.find { it.pointer == '/suite' }.value", equalTo("\"bookwork\""))
+                .body("violations.pointer", hasItems("/disk/formats/1", "/disk/size", "/disk/kargs/0"))
+                .body("violations.find { it.pointer == '/disk/formats/1' }.reason",
+                        equalTo("disk format 'vmdk' is not one of raw, qcow2"))
+                .body("violations.find { it.pointer == '/disk/size' }.value", equalTo("\"1G\""))
+                .body("violations.find { it.pointer == '/disk/kargs/0' }.reason", startsWith("disk karg 'root=/dev/vda3'"
+                        + " sets root=, which the publisher sets"));
         assertEquals(composesBefore, count("select count(*) from compose where name = 'broken'"));
     }
 
