@@ -34,6 +34,7 @@ import org.debian.bootc.events.ComposeStatusChanged;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.DiskImage;
 import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.events.ImagePublishFailed;
 import org.debian.bootc.events.InvalidEventException;
@@ -301,6 +302,10 @@ public final class SubmitCompose {
                         out.println(image.architecture() + ": ostree ref " + image.ref() + " commit " + image.commit());
                         out.println(image.architecture() + ": image " + image.imageReference() + "@"
                                 + image.manifestDigest());
+                        for (DiskImage disk : image.disks()) {
+                            out.println(image.architecture() + ": disk " + disk.format() + " " + disk.location()
+                                    + " sha256 " + disk.sha256() + " " + disk.sizeBytes() + " bytes");
+                        }
                     }
                     for (ImagePublishFailed failure : failedImages.values()) {
                         err.println(failure.architecture() + ": no image: " + failure.stage() + ": " + failure.reason());

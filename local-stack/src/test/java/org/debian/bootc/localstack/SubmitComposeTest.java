@@ -25,6 +25,7 @@ import org.debian.bootc.events.ComposeStatusChanged;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
+import org.debian.bootc.events.DiskImage;
 import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.events.ImagePublishFailed;
 import org.debian.bootc.events.OutgoingEvent;
@@ -131,7 +132,8 @@ class SubmitComposeTest {
         fake.task(TaskStatus.RUNNING, null, "attempt 1 dispatched to build-tasks.amd64");
         fake.task(TaskStatus.COMPLETED, TaskResult.SUCCESS, null);
         fake.send(new ImageCommitted(fake.compose, "amd64", "debian/bookworm/amd64/minimal", commit,
-                "localhost:5000/debian-bootc/minimal:1", "sha256:" + "d".repeat(64), 12, 4096));
+                "localhost:5000/debian-bootc/minimal:1", "sha256:" + "d".repeat(64), 12, 4096,
+                List.of(new DiskImage("raw", "file:///var/lib/p/disk/x/disk.raw", "e".repeat(64), 4L << 30))));
         fake.answer(ComposeStatus.FINISHED, null);
 
         assertEquals(SubmitCompose.OK, exit.get(60, TimeUnit.SECONDS), errors());
@@ -144,6 +146,8 @@ class SubmitComposeTest {
         assertTrue(printed.contains("amd64: ostree ref debian/bookworm/amd64/minimal commit " + commit), printed);
         assertTrue(printed.contains("amd64: image localhost:5000/debian-bootc/minimal:1@sha256:" + "d".repeat(64)),
                 printed);
+        assertTrue(printed.contains("amd64: disk raw file:///var/lib/p/disk/x/disk.raw sha256 " + "e".repeat(64)
+                + " 4294967296 bytes"), printed);
     }
 
     @Test

@@ -21,7 +21,8 @@ public interface PublisherConfig {
     /**
      * Where the publisher keeps its state: {@code apt/<compose>} (each compose's apt repository),
      * {@code ostree/repo} (the archive-mode OSTree repository), {@code oci/<repository>} (the OCI
-     * image layouts) and {@code work/} (root file systems while they are built).
+     * image layouts), {@code disk/<ref>/<key>} (disk images) and {@code work/} (root file systems and
+     * sysroots while they are built).
      */
     @WithDefault("/var/lib/deb-bootc-compose/publisher")
     String dataDir();
@@ -61,6 +62,13 @@ public interface PublisherConfig {
     /** The {@code org.opencontainers.image.source} label of every image. */
     @WithDefault("urn:deb-bootc-compose")
     String imageSource();
+
+    /**
+     * How many sets of disk images of one ref are kept under {@code <data-dir>/disk/<ref>/} (the
+     * most recently made or reused); older ones are removed after a new set is made.
+     */
+    @WithDefault("2")
+    int diskImagesKept();
 
     /** Longest run of one tool (mmdebstrap, ostree commit, skopeo copy). */
     @WithDefault("60m")

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
+import org.debian.bootc.events.DiskImage;
 import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeOutcome;
@@ -113,7 +114,9 @@ public class ComposeBuiltConsumer {
             registry.counter(BYTES_PUSHED, "architecture", target.architecture()).increment(result.bytesPushed());
             outcome = new ImageCommitted(built.composeId(), target.architecture(), target.ostreeRef(),
                     result.commit().commit(), result.imageReference(), result.image().manifestDigest(),
-                    result.image().layers().size(), result.bytesPushed());
+                    result.image().layers().size(), result.bytesPushed(), result.disks().stream()
+                            .map(d -> new DiskImage(d.format(), d.file().toUri().toString(), d.sha256(), d.sizeBytes()))
+                            .toList());
         } catch (PhaseFailedException e) {
             LOG.warnf("compose %s %s: %s failed: %s", compose, target.architecture(), e.stage().wireName(), e.reason());
             outcome = new ImagePublishFailed(built.composeId(), target.architecture(), target.ostreeRef(),
@@ -145,6 +148,6 @@ public class ComposeBuiltConsumer {
         return new ImagePublisher(new PublisherSettings(Path.of(config.dataDir()), signer,
                 Optional.of(Path.of(config.archiveKeyring())), config.downloadCache().map(Path::of), config.push(),
                 config.registryTlsVerify(), config.maxLayers(), config.requireKernel(), config.sourceDateEpoch(),
-                config.imageSource(), config.toolTimeout()));
+                config.imageSource(), config.toolTimeout(), config.diskImagesKept()));
     }
 }

@@ -12,8 +12,11 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.AptRepository;
+import org.debian.bootc.events.DiskFormat;
+import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.publisher.disk.DiskImagePhase;
 import org.debian.bootc.publisher.image.ImagePhase;
 import org.debian.bootc.publisher.image.OciLayout;
 import org.debian.bootc.publisher.image.PushPhase;
@@ -56,6 +59,7 @@ public final class ImagePublisher {
     private final ImagePhase image;
     private final PushPhase push;
     private final InputKeyRecords records;
+    private final DiskImagePhase disk;
 
     public ImagePublisher(PublisherSettings settings) {
         this.settings = settings;
@@ -70,6 +74,8 @@ public final class ImagePublisher {
         this.image = new ImagePhase(new TreeScanner(runner));
         this.push = new PushPhase(runner, settings.tlsVerify(), settings.toolTimeout());
         this.records = new InputKeyRecords(settings.dataDir().resolve("input-keys"));
+        this.disk = new DiskImagePhase(runner, ostree.repo(), settings.dataDir().resolve("disk"), work,
+                settings.toolTimeout(), settings.diskImagesKept());
     }
 
     public Path ostreeRepository() {
@@ -98,11 +104,11 @@ public final class ImagePublisher {
                     + " layers are made", request.composeId(), arch, request.target().ostreeRef(),
                     planned.decision().reason());
             ImagePhase.Result written = planned.decision().image().orElseThrow();
-            Optional<PushPhase.Result> pushed = settings.push()
-                    ? Optional.of(push.run(written, request.target().imageRepository()))
-                    : Optional.empty();
-            result = new PublishResult(planned.decision().commit().orElseThrow(), written, pushed, true,
-                    settings.push() ? List.of(Stage.PUSH) : List.of());
+            OstreeCommitPhase.Result commit = planned.decision().commit().orElseThrow();
+            Optional<PushPhase.Result> pushed = pushIfOn(request, written);
+            List<Stage> stages = new ArrayList<>();
+            pushed.ifPresent(p -> stages.add(Stage.PUSH));
+            result = new PublishResult(commit, written, pushed, true, stages, disks(request, commit, stages));
         } else {
             LOG.infof("compose %s %s: full publish of %s (input key %s): %s", request.composeId(), arch,
                     request.target().ostreeRef(), planned.key(), planned.decision().reason());
@@ -181,7 +187,8 @@ public final class ImagePublisher {
             List<Stage> stages = new ArrayList<>(List.of(Stage.REPOSITORY, Stage.ROOTFS, Stage.LINT, Stage.OSTREE,
                     Stage.IMAGE));
             pushed.ifPresent(p -> stages.add(Stage.PUSH));
-            return new PublishResult(made.commit(), made.image(), pushed, false, stages);
+            return new PublishResult(made.commit(), made.image(), pushed, false, stages,
+                    disks(request, made.commit(), stages));
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
         } catch (IllegalArgumentException e) {
@@ -207,7 +214,36 @@ public final class ImagePublisher {
         Optional<PushPhase.Result> pushed = pushIfOn(request, made.image());
         List<Stage> stages = new ArrayList<>(List.of(Stage.LINT, Stage.OSTREE, Stage.IMAGE));
         pushed.ifPresent(p -> stages.add(Stage.PUSH));
-        return new PublishResult(made.commit(), made.image(), pushed, false, stages);
+        return new PublishResult(made.commit(), made.image(), pushed, false, stages,
+                disks(request, made.commit(), stages));
+    }
+
+    /**
+     * The target's disk images of the commit, when it asks for them ({@link DiskImagePhase}
+     * reuses images already made of the same commit and settings, so the fast path makes
+     * none again); adds {@link Stage#DISK} to {@code stages} when it runs.
+     */
+    private List<DiskImagePhase.Image> disks(PublishRequest request, OstreeCommitPhase.Result commit,
+            List<Stage> stages) {
+        DiskSpec spec = request.target().disk();
+        if (spec == null) {
+            return List.of();
+        }
+        List<String> formats;
+        try {
+            formats = spec.knownFormats().stream().map(DiskFormat::wireName).toList();
+        } catch (IllegalArgumentException e) {
+            throw new PhaseFailedException(Stage.DISK, "disk.formats: " + e.getMessage(), e);
+        }
+        DiskImagePhase.Request diskRequest;
+        try {
+            diskRequest = new DiskImagePhase.Request(request.target().architecture(), request.target().ostreeRef(),
+                    commit.commit(), formats, spec.sizeBytes(), spec.kargs());
+        } catch (IllegalArgumentException e) {
+            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
+        }
+        stages.add(Stage.DISK);
+        return disk.run(diskRequest).images();
     }
 
     private record Made(OstreeCommitPhase.Result commit, ImagePhase.Result image) {

@@ -19,8 +19,20 @@ import org.debian.bootc.publisher.phase.RepositorySigner;
  * @param requireKernel whether a package set without a kernel is refused
  * @param sourceDateEpoch fixed SOURCE_DATE_EPOCH (empty: the archive InRelease's Date)
  * @param imageSource the {@code org.opencontainers.image.source} label
+ * @param diskImagesKept how many sets of disk images of one ref are kept under {@code disk/} (the newest)
  */
 public record PublisherSettings(Path dataDir, RepositorySigner signer, Optional<Path> archiveKeyring,
         Optional<Path> downloadCache, boolean push, boolean tlsVerify, int maxLayers, boolean requireKernel,
-        Optional<Long> sourceDateEpoch, String imageSource, Duration toolTimeout) {
+        Optional<Long> sourceDateEpoch, String imageSource, Duration toolTimeout, int diskImagesKept) {
+
+    /** The default number of disk image sets kept per ref. */
+    public static final int DISK_IMAGES_KEPT = 2;
+
+    /** Settings keeping the default {@value #DISK_IMAGES_KEPT} disk image sets per ref. */
+    public PublisherSettings(Path dataDir, RepositorySigner signer, Optional<Path> archiveKeyring,
+            Optional<Path> downloadCache, boolean push, boolean tlsVerify, int maxLayers, boolean requireKernel,
+            Optional<Long> sourceDateEpoch, String imageSource, Duration toolTimeout) {
+        this(dataDir, signer, archiveKeyring, downloadCache, push, tlsVerify, maxLayers, requireKernel, sourceDateEpoch,
+                imageSource, toolTimeout, DISK_IMAGES_KEPT);
+    }
 }
