@@ -136,6 +136,8 @@ final class BootVm implements AutoCloseable {
             int lineEnd = output.indexOf('\n', typed);
             output = lineEnd >= 0 ? output.substring(lineEnd + 1) : "";
         }
+        // drop the prompt line(s) before the output: "# " (the PS1 set at login) or bash's default prompt
+        output = output.replaceFirst("^(?:[^\n]*# ?\n)+", "");
         if (!end.group(2).equals("0")) {
             throw new AssertionError("`" + command + "` exited " + end.group(2) + " in the guest:\n" + output);
         }
