@@ -96,4 +96,32 @@ public interface SchedulerConfig {
      */
     @WithDefault("none")
     String faultPoint();
+
+    /**
+     * While PostgreSQL cannot be reached, a consumer keeps its records unacknowledged and
+     * tries them again after 200 ms, then twice as long each time, up to this wait. Nothing
+     * goes to a dead-letter topic because of an outage.
+     */
+    @WithDefault("30s")
+    Duration databaseRetryMax();
+
+    /**
+     * How long a processed input's event id is kept for dedupe ({@code processed_event});
+     * older rows are deleted. Kafka redelivers only what was not yet committed, so this
+     * only needs to outlast a replay from a dead-letter topic or a reset of offsets.
+     */
+    @WithDefault("7d")
+    Duration processedEventRetention();
+
+    /**
+     * How long the event ids of executor heartbeats are kept. Dedupe matters for them only
+     * while Kafka could redeliver an uncommitted one (seconds after a crash or rebalance);
+     * one row per executor every few seconds is the bulk of the table.
+     */
+    @WithDefault("1h")
+    Duration heartbeatRetention();
+
+    /** How often rows past their retention are deleted. A Quarkus scheduler interval. */
+    @WithDefault("1h")
+    String processedEventPruneInterval();
 }

@@ -3,6 +3,7 @@ package org.debian.bootc.scheduler.messaging;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +23,9 @@ import org.debian.bootc.scheduler.repository.Sql;
 
 /**
  * Writes the events a state change causes into the {@code outbox} table, inside the
- * caller's transaction. {@link OutboxRelay} publishes them once committed.
+ * caller's transaction. {@link OutboxRelay} publishes them once committed. The rows of
+ * one transaction are kept in order and inserted with one multi-row insert just before
+ * it commits (a batch of inputs causes hundreds).
  */
 @ApplicationScoped
 public class Outbox {
@@ -31,6 +34,8 @@ public class Outbox {
     private final ObjectMapper mapper;
     private final String source;
     private final ComposeRepository composes;
+
+    private final Sql.BeforeCommit flush = this::flush;
 
     public Outbox(EventCodec codec, SchedulerConfig config, ComposeRepository composes) {
         this.composes = composes;
@@ -57,9 +62,17 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("outbox headers of " + out.id() + " cannot be written as JSON", e);
         }
-        sql.update("insert into outbox (event_id, topic, msg_key, headers, payload) values (?, ?, ?, ?, ?)",
-                out.id(), out.topic(), out.key(), headers, new String(out.payload(), StandardCharsets.UTF_8));
+        sql.outboxRows().add(new Object[] { out.id(), out.topic(), out.key(), headers,
+                new String(out.payload(), StandardCharsets.UTF_8) });
+        sql.beforeCommit(flush);
         sql.markOutboxWritten();
         return out.id();
+    }
+
+    /** Inserts the transaction's buffered rows, in the order they were enqueued (seq follows it). */
+    private void flush(Sql sql) throws SQLException {
+        List<Object[]> rows = sql.outboxRows();
+        sql.insertRows("insert into outbox (event_id, topic, msg_key, headers, payload) values", "", rows);
+        rows.clear();
     }
 }

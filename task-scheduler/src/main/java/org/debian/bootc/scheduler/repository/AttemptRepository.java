@@ -88,12 +88,9 @@ public class AttemptRepository {
     }
 
     public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) throws SQLException {
-        for (ArtifactRef a : artifacts) {
-            sql.update("""
-                    insert into artifact (task_id, attempt, sha256, category, name, size, location)
-                    values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", taskId, attempt, a.sha256(), a.category(),
-                    a.name(), a.size(), a.location());
-        }
+        sql.insertRows("insert into artifact (task_id, attempt, sha256, category, name, size, location) values",
+                "on conflict do nothing", artifacts.stream().map(a -> new Object[] { taskId, attempt, a.sha256(),
+                        a.category(), a.name(), a.size(), a.location() }).toList());
     }
 
     public List<ArtifactRef> artifacts(Sql sql, String taskId, int attempt) throws SQLException {

@@ -43,10 +43,23 @@ public class TaskRepository {
                 t.contentKey(), t.status().wireName(), t.reason()) == 1;
     }
 
+    /**
+     * Inserts new tasks with one multi-row insert, as {@link #insert} does one by one.
+     * Returns the ids of those inserted; the others were duplicates (task id or natural key).
+     */
+    public java.util.Set<String> insertAll(Sql sql, List<Task> all) throws SQLException {
+        return new java.util.HashSet<>(sql.insertRows("""
+                insert into task (task_id, compose_id, source, version, architecture, suite, archive, in_release_sha256,
+                    build_type, build_profile, source_package, content_key, status, reason) values""",
+                "on conflict do nothing", all.stream().map(t -> new Object[] { t.taskId(), t.composeId(), t.source(),
+                        t.version(), t.architecture(), t.suite(), t.archive(), t.inReleaseSha256(), t.buildType(),
+                        t.buildProfile(), t.sourcePackage(), t.contentKey(), t.status().wireName(), t.reason() })
+                        .toList(), "task_id"));
+    }
+
     public void addDependencies(Sql sql, String taskId, List<String> waitsFor) throws SQLException {
-        for (String dep : waitsFor) {
-            sql.update("insert into task_dep (task_id, waits_for) values (?, ?) on conflict do nothing", taskId, dep);
-        }
+        sql.insertRows("insert into task_dep (task_id, waits_for) values", "on conflict do nothing",
+                waitsFor.stream().map(dep -> new Object[] { taskId, dep }).toList());
     }
 
     public Optional<Task> find(Sql sql, String taskId) throws SQLException {

@@ -106,17 +106,56 @@ public class TaskScheduler {
     /** package-build-queued: persist the task once (task id and natural key), then gate it. */
     public void queued(Sql sql, PackageBuildQueued e) throws SQLException {
         Compose compose = composes.lockOrCreate(sql, e.composeId().value());
-        Task task = new Task(e.taskId().value(), e.composeId().value(), e.source().name(), e.source().version(),
-                e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
-                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
-                null, null);
+        Task task = newTask(e);
         if (!tasks.insert(sql, task)) {
             LOG.infof("task %s (%s on %s in %s) is already known; the duplicate changes nothing", e.taskId(),
                     e.source().name(), e.architecture(), e.composeId());
             return;
         }
-        tasks.addDependencies(sql, task.taskId(), e.waitsFor().stream().map(TaskId::value).toList());
-        evaluate(sql, compose, task, null);
+        gateNew(sql, compose, task, e);
+    }
+
+    /**
+     * A batch of package-build-queued, set-based where the order does not matter: the
+     * composes are created and locked once, in id order, and the tasks inserted with one
+     * statement. Returns the task ids inserted now (the others are duplicates); each is
+     * then gated, in the batch's order, by {@link #gateQueued}.
+     */
+    public Set<String> prepareQueued(Sql sql, List<PackageBuildQueued> batch) throws SQLException {
+        composes.lockOrCreateAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
+        return tasks.insertAll(sql, batch.stream().map(this::newTask).toList());
+    }
+
+    /**
+     * Gates one task of a batch prepared by {@link #prepareQueued}: its dependency edges
+     * go in only now, so a task earlier in the batch that completes at once finds no
+     * dependent that has not been gated yet.
+     */
+    public void gateQueued(Sql sql, PackageBuildQueued e, boolean inserted) throws SQLException {
+        if (!inserted) {
+            LOG.infof("task %s (%s on %s in %s) is already known; the duplicate changes nothing", e.taskId(),
+                    e.source().name(), e.architecture(), e.composeId());
+            return;
+        }
+        gateNew(sql, composes.lock(sql, e.composeId().value()).orElseThrow(), newTask(e), e);
+    }
+
+    /** Locks, once, the composes a batch of package-built is about, in id order. */
+    public void prepareBuilt(Sql sql, List<PackageBuilt> batch) throws SQLException {
+        composes.lockAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
+    }
+
+    private Task newTask(PackageBuildQueued e) {
+        return new Task(e.taskId().value(), e.composeId().value(), e.source().name(), e.source().version(),
+                e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
+                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
+                null, null);
+    }
+
+    private void gateNew(Sql sql, Compose compose, Task task, PackageBuildQueued e) throws SQLException {
+        List<String> waitsFor = e.waitsFor().stream().map(TaskId::value).toList();
+        tasks.addDependencies(sql, task.taskId(), waitsFor);
+        evaluate(sql, compose, task, null, waitsFor.isEmpty());
     }
 
     /** compose-planned: the plan and the full list of task ids; dispatch what waited for it. */
@@ -150,9 +189,12 @@ public class TaskScheduler {
 
     /** package-built: record the attempt's end; apply it only when it is the task's current, live attempt. */
     public void built(Sql sql, PackageBuilt e) throws SQLException {
-        known(sql, e.taskId().value(), e.composeId().value());
+        boolean lockedBefore = sql.locked().containsKey(e.composeId().value());
+        Task task = known(sql, e.taskId().value(), e.composeId().value());
         Compose compose = composes.lock(sql, e.composeId().value()).orElseThrow();
-        Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
+        if (!lockedBefore) {
+            task = tasks.find(sql, task.taskId()).orElseThrow(); // read again, now that nobody else can change it
+        }
         Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
         if (attempt.result() != null) {
             LOG.infof("attempt %d of %s already ended with %s; the repeated result changes nothing", attempt.attempt(),
@@ -309,12 +351,18 @@ public class TaskScheduler {
 
     /** Gates a new (from null) or blocked task on its dependencies. */
     private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
+        evaluate(sql, compose, task, from, false);
+    }
+
+    /** As above; {@code noDependencies} when the caller knows the task waits for nothing (no query). */
+    private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from, boolean noDependencies)
+            throws SQLException {
         if (compose.cancelled()) {
             transition(sql, task, from, TaskStatus.ABORTED, null, "compose cancelled by " + compose.cancelledBy()
                     + (compose.cancelReason() == null ? "" : ": " + compose.cancelReason()), null);
             return;
         }
-        List<Dependency> deps = tasks.dependencies(sql, task.taskId());
+        List<Dependency> deps = noDependencies ? List.of() : tasks.dependencies(sql, task.taskId());
         for (Dependency dep : deps) {
             if (dep.status() == TaskStatus.ABORTED
                     || (dep.status() == TaskStatus.COMPLETED && dep.result() != TaskResult.SUCCESS)) {
@@ -366,7 +414,7 @@ public class TaskScheduler {
             blocker = WAITING_FOR_PLAN;
         } else if (task.notBefore() != null && task.notBefore().isAfter(Instant.now())) {
             blocker = task.reason();
-        } else if (!executors.served(sql, config.executorWindow()).contains(task.architecture())) {
+        } else if (!executors.servedCached(sql, config.executorWindow()).contains(task.architecture())) {
             blocker = NO_EXECUTOR + task.architecture() + " (none heartbeated within "
                     + config.executorWindow().toSeconds() + " s)";
         }
