@@ -19,6 +19,16 @@ public interface SchedulerConfig {
     int maxPayloadBytes();
 
     /**
+     * Largest {@code compose-built} this scheduler writes, in bytes (JSON, before the
+     * producer's zstd compression). It carries every package's result and artifacts, so a
+     * compose of thousands of packages needs more than {@code max-payload-bytes}. Raise it
+     * only together with the consumers' limit (the publisher's
+     * {@code bootc.publisher.max-payload-bytes}); unset, it is {@code max-payload-bytes}.
+     * A compose whose hand-off is bigger still is not handed off and says why.
+     */
+    Optional<Integer> composeBuiltMaxBytes();
+
+    /**
      * How long an attempt's lease lasts from dispatch and from each heartbeat that
      * reports the task running. An attempt whose lease runs out is superseded by a new one.
      */

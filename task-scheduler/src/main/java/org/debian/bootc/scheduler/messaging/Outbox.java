@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.debian.bootc.events.CloudEventHeaders;
+import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.OutgoingEvent;
@@ -31,6 +32,7 @@ import org.debian.bootc.scheduler.repository.Sql;
 public class Outbox {
 
     private final EventCodec codec;
+    private final EventCodec handoffCodec;
     private final ObjectMapper mapper;
     private final String source;
     private final ComposeRepository composes;
@@ -40,6 +42,8 @@ public class Outbox {
     public Outbox(EventCodec codec, SchedulerConfig config, ComposeRepository composes) {
         this.composes = composes;
         this.codec = codec;
+        int handoffLimit = config.composeBuiltMaxBytes().orElse(config.maxPayloadBytes());
+        this.handoffCodec = handoffLimit == codec.maxPayloadBytes() ? codec : new EventCodec(handoffLimit);
         this.mapper = codec.mapper();
         this.source = config.eventSource();
     }
@@ -50,9 +54,14 @@ public class Outbox {
      * it is about, when that compose has one (docs/observability.md).
      */
     public String enqueue(Sql sql, Event event) throws SQLException {
-        OutgoingEvent out = codec.encode(event, source);
+        return enqueue(sql, null, event);
+    }
+
+    /** As {@link #enqueue(Sql, Event)}, for an event about {@code composeId} (its trace is looked up once). */
+    public String enqueue(Sql sql, String composeId, Event event) throws SQLException {
+        OutgoingEvent out = (event instanceof ComposeBuilt ? handoffCodec : codec).encode(event, source);
         Map<String, String> headerMap = new LinkedHashMap<>(out.headers());
-        Optional<String> trace = composes.traceOf(sql, out.key());
+        Optional<String> trace = composes.traceOf(sql, composeId != null ? composeId : out.key());
         if (trace.isPresent()) {
             headerMap.put(CloudEventHeaders.TRACEPARENT, TraceParent.parse(trace.get()).child().toString());
         }

@@ -277,6 +277,7 @@ public class SchedulerEventConsumer {
             }
         }
         if (prepare != null && !fresh.isEmpty()) {
+            sql.deferComposeChecks();
             prepare.prepare(sql, fresh.stream().map(Input::payload).toList());
         }
         for (Input<E> in : fresh) {
@@ -291,6 +292,7 @@ public class SchedulerEventConsumer {
                 throw new BadInput(in, e);
             }
         }
+        scheduler.checkDeferred(sql);
         return null;
     }
 

@@ -45,6 +45,7 @@ public final class Sql {
     /** Traces of outgoing record keys, looked up once per transaction. */
     private final Map<String, Optional<String>> traces = new HashMap<>();
     private final java.util.Set<String> traced = new java.util.HashSet<>();
+    private java.util.Set<String> deferred;
 
     public Sql(Connection connection) {
         this.connection = connection;
@@ -106,6 +107,21 @@ public final class Sql {
     /** The compose rows this transaction has locked, by id. */
     public Map<String, Compose> locked() {
         return locked;
+    }
+
+    /**
+     * From now on, "is this compose done?" is asked once per compose at the end of the
+     * work ({@code TaskScheduler.checkDeferred}), not after every completion: a batch.
+     */
+    public void deferComposeChecks() {
+        if (deferred == null) {
+            deferred = new java.util.LinkedHashSet<>();
+        }
+    }
+
+    /** Composes whose done-check is deferred; null when checks are not deferred. */
+    public java.util.Set<String> deferred() {
+        return deferred;
     }
 
     /** Composes whose trace this transaction has already adopted. */

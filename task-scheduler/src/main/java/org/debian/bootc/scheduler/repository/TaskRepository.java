@@ -113,6 +113,16 @@ public class TaskRepository {
                 status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, taskId);
     }
 
+    /** As {@link #setState}, and the current attempt, in one statement. */
+    public void setState(Sql sql, String taskId, TaskStatus status, TaskResult result, String reason,
+            Instant notBefore, int currentAttempt) throws SQLException {
+        sql.update("""
+                update task set status = ?, result = ?, reason = ?, not_before = ?, updated_at = now(),
+                    completed_at = case when ? then now() else null end, current_attempt = ?
+                where task_id = ?""", status.wireName(), result == null ? null : result.wireName(), reason, notBefore,
+                status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, currentAttempt, taskId);
+    }
+
     public void setCurrentAttempt(Sql sql, String taskId, int attempt) throws SQLException {
         sql.update("update task set current_attempt = ? where task_id = ?", attempt, taskId);
     }

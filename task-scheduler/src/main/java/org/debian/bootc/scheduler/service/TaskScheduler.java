@@ -24,7 +24,6 @@ import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ChrootReady;
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeId;
-import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.ComposePlanned;
 import org.debian.bootc.events.EventCodec;
@@ -89,6 +88,7 @@ public class TaskScheduler {
     private final ExecutorRepository executors;
     private final Outbox outbox;
     private final ObjectMapper mapper;
+    private final java.util.Map<String, ComposePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskScheduler(SchedulerConfig config, ComposeRepository composes, TaskRepository tasks,
             AttemptRepository attempts, ExecutorRepository executors, Outbox outbox, EventCodec codec) {
@@ -425,8 +425,8 @@ public class TaskScheduler {
             return;
         }
         if (from != TaskStatus.PENDING) {
-            // a blocked task's "waiting for …" no longer holds
-            task = transition(sql, task, from, TaskStatus.PENDING, null,
+            // a blocked task's "waiting for …" no longer holds; the row is written once, as running, by dispatch
+            task = announce(sql, task, from, TaskStatus.PENDING, null,
                     from == null ? null : "every dependency completed with success", null);
         }
         dispatch(sql, compose, task);
@@ -436,16 +436,18 @@ public class TaskScheduler {
         int n = task.currentAttempt() + 1;
         Instant lease = Instant.now().plus(config.lease());
         attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
-        tasks.setCurrentAttempt(sql, task.taskId(), n);
         Task running = task.withAttempt(n);
         ComposePlan plan = plan(compose);
-        outbox.enqueue(sql, new BuildTaskDispatched(new TaskId(task.taskId()), n, new ComposeId(task.composeId()),
+        outbox.enqueue(sql, task.composeId(), new BuildTaskDispatched(new TaskId(task.taskId()), n,
+                new ComposeId(task.composeId()),
                 read(task.sourcePackage(), SourcePackage.class), task.architecture(), task.suite(),
                 task.archive() != null ? task.archive() : plan.archive(),
                 task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
                 BuildType.fromWireName(task.buildType()), task.buildProfile(), task.contentKey(), lease,
                 plan.extraRepositories()));
-        transition(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
+        tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, "attempt " + n + " dispatched to build-tasks."
+                + task.architecture() + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null, n);
+        announce(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
                 "attempt " + n + " dispatched to build-tasks." + task.architecture()
                         + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null);
     }
@@ -493,23 +495,78 @@ public class TaskScheduler {
         }
     }
 
-    /** When every task of a planned compose is terminal, hand it off: compose-built, with the failable verdict. */
+    /**
+     * Batches check their composes once at the end ({@link #checkDeferred}) rather than
+     * after every completion.
+     */
     private void composeDone(Sql sql, Compose compose) throws SQLException {
+        if (sql.deferred() != null) {
+            sql.deferred().add(compose.composeId());
+            return;
+        }
+        handOffIfDone(sql, compose);
+    }
+
+    /** The compose-done checks a batch deferred: each compose once, in id order. */
+    public void checkDeferred(Sql sql) throws SQLException {
+        java.util.Set<String> ids = sql.deferred();
+        if (ids == null) {
+            return;
+        }
+        for (String id : ids.stream().sorted().toList()) {
+            handOffIfDone(sql, composes.find(sql, id).orElseThrow());
+        }
+        ids.clear();
+    }
+
+    /** When every task of a planned compose is terminal, hand it off: compose-built, with the failable verdict. */
+    private void handOffIfDone(Sql sql, Compose compose) throws SQLException {
         compose = composes.find(sql, compose.composeId()).orElseThrow();
         if (!compose.planned() || compose.builtAt() != null || compose.cancelled()) {
             return;
+        }
+        Optional<ComposeBuilt> handoff = handOff(sql, compose);
+        if (handoff.isEmpty()) {
+            return;
+        }
+        ComposeBuilt built = handoff.get();
+        composes.built(sql, compose.composeId(), built.outcome().wireName());
+        try {
+            outbox.enqueue(sql, compose.composeId(), built);
+        } catch (IllegalArgumentException e) {
+            // The event cannot be written (a big compose's results are over compose-built-max-bytes). The result
+            // that completed the compose must still be applied, so the compose records why it was not handed off.
+            String why = "compose-built could not be written: " + e.getMessage()
+                    + "; its content is at GET /api/composes/" + compose.composeId() + "/results";
+            composes.handoffFailed(sql, compose.composeId(), why);
+            LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
+                    built.outcome().wireName(), why);
+            return;
+        }
+        LOG.infof("compose %s built: %d task(s), outcome %s", compose.composeId(), built.packages().size(),
+                built.outcome().wireName());
+    }
+
+    /**
+     * The compose-built a planned compose is handed off with: every announced task's result
+     * and the artifacts of its applied attempt, and the failable verdict. Empty while a task
+     * is open or an announced task has not arrived.
+     */
+    public Optional<ComposeBuilt> handOff(Sql sql, Compose compose) throws SQLException {
+        if (!compose.planned()) {
+            return Optional.empty();
         }
         // exists, not count: one index probe however many tasks are still open
         if (sql.count("""
                 select count(*) from (select 1 from task
                     where compose_id = ? and status in ('pending', 'blocked', 'running') limit 1) open""",
                 compose.composeId()) > 0) {
-            return;
+            return Optional.empty();
         }
         List<String> expected = compose.expectedTasks();
         if (!expected.isEmpty() && sql.count("select count(*) from task where task_id = any (?)", expected)
                 < expected.size()) {
-            return; // some announced tasks have not arrived yet
+            return Optional.empty(); // some announced tasks have not arrived yet
         }
         Set<String> announced = new HashSet<>(expected);
         List<PackageResult> results = new ArrayList<>();
@@ -524,27 +581,21 @@ public class TaskScheduler {
                     task.architecture(), result, result == TaskResult.SUCCESS ? artifacts : List.of()));
         }
         ComposePlan plan = plan(compose);
-        ComposeOutcome outcome = plan.failable().judge(results);
-        composes.built(sql, compose.composeId(), outcome.wireName());
-        try {
-            outbox.enqueue(sql, new ComposeBuilt(new ComposeId(compose.composeId()), results, outcome, plan));
-        } catch (IllegalArgumentException e) {
-            // The event cannot be written (a big compose's results are over the event size limit). The result
-            // that completed the compose must still be applied, so the compose records why it was not handed off.
-            String why = "compose-built could not be written: " + e.getMessage();
-            composes.handoffFailed(sql, compose.composeId(), why);
-            LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
-                    outcome.wireName(), why);
-            return;
-        }
-        LOG.infof("compose %s built: %d task(s), outcome %s", compose.composeId(), results.size(), outcome.wireName());
+        return Optional.of(new ComposeBuilt(new ComposeId(compose.composeId()), results,
+                plan.failable().judge(results), plan));
     }
 
     /** Changes a task's status (or only its reason) and writes the task-status event. */
     private Task transition(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
             Instant notBefore) throws SQLException {
         tasks.setState(sql, task.taskId(), to, result, reason, notBefore);
-        outbox.enqueue(sql, new TaskStatusChanged(new TaskId(task.taskId()), task.eventAttempt(),
+        return announce(sql, task, from, to, result, reason, notBefore);
+    }
+
+    /** The task-status event of a transition whose row the caller writes (or a later transition overwrites). */
+    private Task announce(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
+            Instant notBefore) throws SQLException {
+        outbox.enqueue(sql, task.composeId(), new TaskStatusChanged(new TaskId(task.taskId()), task.eventAttempt(),
                 new ComposeId(task.composeId()), task.architecture(), from, to, result, reason));
         return task.with(to, result, reason, notBefore);
     }
@@ -568,8 +619,18 @@ public class TaskScheduler {
                         + task.taskId() + " (its current attempt is " + task.currentAttempt() + ")"));
     }
 
+    /** A compose's plan never changes once planned: parsed once per compose, not per dispatch. */
     private ComposePlan plan(Compose compose) {
-        return read(compose.plan(), ComposePlan.class);
+        ComposePlan known = plans.get(compose.composeId());
+        if (known != null) {
+            return known;
+        }
+        ComposePlan plan = read(compose.plan(), ComposePlan.class);
+        if (plans.size() > 256) {
+            plans.clear();
+        }
+        plans.put(compose.composeId(), plan);
+        return plan;
     }
 
     private static String describe(Task task) {
