@@ -228,6 +228,9 @@ public class SchedulerEventConsumer {
                     record.partition(), record.offset(), dead.getValue().getMessage());
             dead.getKey().nack(dead.getValue()).toCompletableFuture().join();
         }
+        if (messages.size() == 1 && whole == messages.get(0) && bad.containsKey(whole)) {
+            return CompletableFuture.completedFuture(null); // its dead-lettering acknowledged it
+        }
         return whole.ack();
     }
 

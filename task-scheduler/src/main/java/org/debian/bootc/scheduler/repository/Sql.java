@@ -46,6 +46,7 @@ public final class Sql {
     private final Map<String, Optional<String>> traces = new HashMap<>();
     private final java.util.Set<String> traced = new java.util.HashSet<>();
     private java.util.Set<String> deferred;
+    private final Map<String, List<String>> dependents = new HashMap<>();
 
     public Sql(Connection connection) {
         this.connection = connection;
@@ -122,6 +123,11 @@ public final class Sql {
     /** Composes whose done-check is deferred; null when checks are not deferred. */
     public java.util.Set<String> deferred() {
         return deferred;
+    }
+
+    /** Dependents read ahead for this transaction, by the task they wait for. */
+    public Map<String, List<String>> dependents() {
+        return dependents;
     }
 
     /** Composes whose trace this transaction has already adopted. */

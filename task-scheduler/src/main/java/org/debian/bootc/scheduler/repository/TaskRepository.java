@@ -100,8 +100,28 @@ public class TaskRepository {
 
     /** Tasks that wait for {@code taskId}. */
     public List<String> dependents(Sql sql, String taskId) throws SQLException {
+        List<String> known = sql.dependents().get(taskId);
+        if (known != null) {
+            return known;
+        }
         return sql.list("select task_id from task_dep where waits_for = ? order by task_id", rs -> rs.getString(1),
                 taskId);
+    }
+
+    /**
+     * Reads the dependents of {@code taskIds} in one query for the rest of the transaction;
+     * only while their composes are locked, so no edge can be added meanwhile.
+     */
+    public void prefetchDependents(Sql sql, List<String> taskIds) throws SQLException {
+        java.util.Map<String, List<String>> byTask = new java.util.HashMap<>();
+        for (String id : taskIds) {
+            byTask.put(id, new ArrayList<>());
+        }
+        sql.list("select waits_for, task_id from task_dep where waits_for = any (?) order by task_id", rs -> {
+            byTask.get(rs.getString(1)).add(rs.getString(2));
+            return null;
+        }, taskIds);
+        sql.dependents().putAll(byTask);
     }
 
     public void setState(Sql sql, String taskId, TaskStatus status, TaskResult result, String reason,
@@ -125,14 +145,6 @@ public class TaskRepository {
 
     public void setCurrentAttempt(Sql sql, String taskId, int attempt) throws SQLException {
         sql.update("update task set current_attempt = ? where task_id = ?", attempt, taskId);
-    }
-
-    /** Another task with this content key whose build is in flight (running, not superseded or ended), if any. */
-    public Optional<String> runningWithContentKey(Sql sql, String contentKey, String exceptTaskId)
-            throws SQLException {
-        return sql.one("""
-                select task_id from task where content_key = ? and task_id <> ? and status = 'running'
-                order by created_at limit 1""", rs -> rs.getString(1), contentKey, exceptTaskId);
     }
 
     /** Pending tasks that may be dispatched now: due, of a served architecture, of a planned compose not cancelled. */

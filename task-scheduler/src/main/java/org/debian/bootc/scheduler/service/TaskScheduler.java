@@ -140,9 +140,14 @@ public class TaskScheduler {
         gateNew(sql, composes.lock(sql, e.composeId().value()).orElseThrow(), newTask(e), e);
     }
 
-    /** Locks, once, the composes a batch of package-built is about, in id order. */
+    /**
+     * Locks, once, the composes a batch of package-built is about, in id order, and reads
+     * the dependents of all its tasks in one query (no edge to them can be added while
+     * their composes are locked).
+     */
     public void prepareBuilt(Sql sql, List<PackageBuilt> batch) throws SQLException {
         composes.lockAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
+        tasks.prefetchDependents(sql, batch.stream().map(e -> e.taskId().value()).toList());
     }
 
     private Task newTask(PackageBuildQueued e) {
@@ -394,7 +399,8 @@ public class TaskScheduler {
      */
     private void pend(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
         // Unchanged inputs are never built twice: reuse a success, or wait for the build in flight.
-        Optional<Attempt> reuse = attempts.reusable(sql, task.contentKey(), task.taskId());
+        AttemptRepository.ContentKey others = attempts.contentKey(sql, task.contentKey(), task.taskId());
+        Optional<Attempt> reuse = others.reusable();
         if (reuse.isPresent()) {
             Attempt source = reuse.get();
             int n = task.currentAttempt() + 1;
@@ -406,7 +412,7 @@ public class TaskScheduler {
             return;
         }
         String blocker = null;
-        Optional<String> twin = tasks.runningWithContentKey(sql, task.contentKey(), task.taskId());
+        Optional<String> twin = others.buildingTask();
         if (twin.isPresent()) {
             blocker = "waiting for " + twin.get() + ", which is building the same content key "
                     + task.contentKey().substring(0, 12) + ": its result is reused if it succeeds";
