@@ -1,5 +1,8 @@
 package org.debian.bootc.scheduler;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +72,8 @@ public final class DispatchBench {
         config.put("quarkus.datasource.username", pg.username());
         config.put("quarkus.datasource.password", pg.password());
         config.put("quarkus.log.level", "WARN");
+        // a 10,000-task hand-off is about 1.5 MB of JSON (docs/task-scheduler.md: compose-built-max-bytes)
+        config.put("bootc.scheduler.compose-built-max-bytes", String.valueOf(4 * 1024 * 1024));
         try (SchedulerProcess scheduler = SchedulerProcess.start("dispatch-bench", config);
                 KafkaProducer<String, byte[]> producer = producer(kafka)) {
             scheduler.awaitReadiness(200, Duration.ofSeconds(120));
@@ -89,7 +94,7 @@ public final class DispatchBench {
             heartbeats.start();
             Thread.sleep(1000);
             latency(kafka, producer, samples);
-            throughput(kafka, producer, tasks, edges);
+            throughput(kafka, pg, producer, tasks, edges);
             heartbeats.interrupt();
         }
         System.exit(0);
@@ -137,7 +142,8 @@ public final class DispatchBench {
                 pct(micros, 50), pct(micros, 90), pct(micros, 99), micros[micros.length - 1] / 1000.0);
     }
 
-    private static void throughput(String kafka, KafkaProducer<String, byte[]> producer, int tasks, int edges)
+    private static void throughput(String kafka, EmbeddedPostgresServer pg, KafkaProducer<String, byte[]> producer,
+            int tasks, int edges)
             throws Exception {
         ComposeId compose = Fixtures.newCompose();
         List<TaskId> ids = new ArrayList<>();
@@ -186,15 +192,41 @@ public final class DispatchBench {
             }
             producer.flush();
             long sent = System.nanoTime();
-            handoff.await(r -> compose.value().equals(r.key()), Duration.ofMinutes(30));
+            // done when compose-built arrives, or when the compose records why it could not be handed off
+            String outcome = awaitHandOff(pg, handoff, compose, Duration.ofMinutes(30));
             long end = System.nanoTime();
             stop.set(true);
             executor.join();
             double seconds = (end - start) / 1e9;
-            System.out.printf("throughput: %d tasks, %d edges: queued in %.1f s; compose-built after %.1f s:"
+            System.out.printf("throughput: %d tasks, %d edges: queued in %.1f s; %s after %.1f s:"
                     + " %.0f tasks/s end to end (%d dispatches answered)%n", tasks, edges, (sent - start) / 1e9,
-                    seconds, tasks / seconds, dispatched.get());
+                    outcome, seconds, tasks / seconds, dispatched.get());
+            try (Connection c = pg.connect(DATABASE); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("select count(*), extract(epoch from max(completed_at) - min(created_at))"
+                            + " from task where compose_id = '" + compose.value() + "'")) {
+                rs.next();
+                System.out.printf("throughput (task rows): %d tasks, first arrival to last completion %.1f s:"
+                        + " %.0f tasks/s%n", rs.getLong(1), rs.getDouble(2), rs.getLong(1) / rs.getDouble(2));
+            }
         }
+    }
+
+    private static String awaitHandOff(EmbeddedPostgresServer pg, TopicProbe handoff, ComposeId compose,
+            Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (handoff.drain(Duration.ofMillis(200)).stream().anyMatch(r -> compose.value().equals(r.key()))) {
+                return "compose-built";
+            }
+            try (Connection c = pg.connect(DATABASE); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("select handoff_error from compose where compose_id = '"
+                            + compose.value() + "' and handoff_error is not null")) {
+                if (rs.next()) {
+                    return "done, not handed off (" + rs.getString(1) + ")";
+                }
+            }
+        }
+        throw new IllegalStateException("compose " + compose + " not done within " + timeout);
     }
 
     private static double pct(long[] sorted, int p) {

@@ -72,6 +72,15 @@ public final class Fixtures {
         return new TaskId(compose.value() + ":" + source + ":" + arch);
     }
 
+    /** The sha256 of {@code bytes}, in lower-case hex. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String sha(String seed) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes());

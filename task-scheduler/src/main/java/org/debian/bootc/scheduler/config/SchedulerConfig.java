@@ -19,6 +19,16 @@ public interface SchedulerConfig {
     int maxPayloadBytes();
 
     /**
+     * Largest {@code compose-built} this scheduler writes, in bytes (JSON, before the
+     * producer's zstd compression). It carries every package's result and artifacts, so a
+     * compose of thousands of packages needs more than {@code max-payload-bytes}. Raise it
+     * only together with the consumers' limit (the publisher's
+     * {@code bootc.publisher.max-payload-bytes}); unset, it is {@code max-payload-bytes}.
+     * A compose whose hand-off is bigger still is not handed off and says why.
+     */
+    Optional<Integer> composeBuiltMaxBytes();
+
+    /**
      * How long an attempt's lease lasts from dispatch and from each heartbeat that
      * reports the task running. An attempt whose lease runs out is superseded by a new one.
      */
@@ -96,4 +106,32 @@ public interface SchedulerConfig {
      */
     @WithDefault("none")
     String faultPoint();
+
+    /**
+     * While PostgreSQL cannot be reached, a consumer keeps its records unacknowledged and
+     * tries them again after 200 ms, then twice as long each time, up to this wait. Nothing
+     * goes to a dead-letter topic because of an outage.
+     */
+    @WithDefault("30s")
+    Duration databaseRetryMax();
+
+    /**
+     * How long a processed input's event id is kept for dedupe ({@code processed_event});
+     * older rows are deleted. Kafka redelivers only what was not yet committed, so this
+     * only needs to outlast a replay from a dead-letter topic or a reset of offsets.
+     */
+    @WithDefault("7d")
+    Duration processedEventRetention();
+
+    /**
+     * How long the event ids of executor heartbeats are kept. Dedupe matters for them only
+     * while Kafka could redeliver an uncommitted one (seconds after a crash or rebalance);
+     * one row per executor every few seconds is the bulk of the table.
+     */
+    @WithDefault("1h")
+    Duration heartbeatRetention();
+
+    /** How often rows past their retention are deleted. A Quarkus scheduler interval. */
+    @WithDefault("1h")
+    String processedEventPruneInterval();
 }

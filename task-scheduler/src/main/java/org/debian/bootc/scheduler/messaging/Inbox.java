@@ -1,6 +1,11 @@
 package org.debian.bootc.scheduler.messaging;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,5 +30,20 @@ public class Inbox {
                 insert into processed_event (consumer, event_id, topic, kafka_partition, kafka_offset)
                 values (?, ?, ?, ?, ?)
                 on conflict do nothing""", consumer, eventId, record.topic(), record.partition(), record.offset()) == 1;
+    }
+
+    /**
+     * Claims several events with one multi-row insert; each event id must occur once.
+     *
+     * @return the ids claimed now; the others were already processed (redeliveries)
+     */
+    public Set<String> claimAll(Sql sql, String consumer, Map<String, ConsumerRecord<?, ?>> records)
+            throws SQLException {
+        List<Object[]> rows = new ArrayList<>(records.size());
+        records.forEach((eventId, record) -> rows.add(new Object[] { consumer, eventId, record.topic(),
+                record.partition(), record.offset() }));
+        return new HashSet<>(sql.insertRows(
+                "insert into processed_event (consumer, event_id, topic, kafka_partition, kafka_offset) values",
+                "on conflict do nothing", rows, "event_id"));
     }
 }

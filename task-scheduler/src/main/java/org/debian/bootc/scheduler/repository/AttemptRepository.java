@@ -58,15 +58,28 @@ public class AttemptRepository {
                 taskId);
     }
 
-    /** A successful applied attempt of another task with the same content key, oldest first. */
-    public Optional<Attempt> reusable(Sql sql, String contentKey, String exceptTaskId) throws SQLException {
+    /**
+     * What other tasks with this content key say, in one round trip: their oldest
+     * successful applied attempt (its artifacts are reused) and the oldest of them
+     * running now (its result will be).
+     */
+    public record ContentKey(Optional<Attempt> reusable, Optional<String> buildingTask) {
+    }
+
+    public ContentKey contentKey(Sql sql, String contentKey, String exceptTaskId) throws SQLException {
         return sql.one("""
-                select a.task_id, a.attempt, a.supersedes, a.executor_id, a.lease_expires_at, a.dispatched_at,
-                    a.buildroot_id, a.result, a.log_location, a.log_tail, a.duration_ms, a.applied, a.ended_at,
-                    a.end_reason, a.reused_task_id, a.reused_attempt
-                from attempt a join task t on t.task_id = a.task_id
-                where t.content_key = ? and t.task_id <> ? and a.result = 'success' and a.applied
-                order by a.created_at limit 1""", AttemptRepository::map, contentKey, exceptTaskId);
+                select r.*, (select task_id from task where content_key = ? and task_id <> ? and status = 'running'
+                             order by created_at limit 1) as building_task
+                from (select 1) one left join lateral (
+                    select a.task_id, a.attempt, a.supersedes, a.executor_id, a.lease_expires_at, a.dispatched_at,
+                        a.buildroot_id, a.result, a.log_location, a.log_tail, a.duration_ms, a.applied, a.ended_at,
+                        a.end_reason, a.reused_task_id, a.reused_attempt
+                    from attempt a join task t on t.task_id = a.task_id
+                    where t.content_key = ? and t.task_id <> ? and a.result = 'success' and a.applied
+                    order by a.created_at limit 1) r on true""",
+                rs -> new ContentKey(rs.getString("task_id") == null ? Optional.empty()
+                        : Optional.of(AttemptRepository.map(rs)), Optional.ofNullable(rs.getString("building_task"))),
+                contentKey, exceptTaskId, contentKey, exceptTaskId).orElseThrow();
     }
 
     /** Records the end of an attempt as the executor reported it. */
@@ -88,12 +101,9 @@ public class AttemptRepository {
     }
 
     public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) throws SQLException {
-        for (ArtifactRef a : artifacts) {
-            sql.update("""
-                    insert into artifact (task_id, attempt, sha256, category, name, size, location)
-                    values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", taskId, attempt, a.sha256(), a.category(),
-                    a.name(), a.size(), a.location());
-        }
+        sql.insertRows("insert into artifact (task_id, attempt, sha256, category, name, size, location) values",
+                "on conflict do nothing", artifacts.stream().map(a -> new Object[] { taskId, attempt, a.sha256(),
+                        a.category(), a.name(), a.size(), a.location() }).toList());
     }
 
     public List<ArtifactRef> artifacts(Sql sql, String taskId, int attempt) throws SQLException {

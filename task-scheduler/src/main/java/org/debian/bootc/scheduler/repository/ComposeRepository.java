@@ -26,14 +26,70 @@ public class ComposeRepository {
         return lock(sql, composeId).orElseThrow();
     }
 
-    /** Locks an existing compose row; empty when the compose is unknown. */
+    /**
+     * Creates the compose rows that are absent and locks them all, in id order so two
+     * transactions locking overlapping sets cannot deadlock. One round trip each, however
+     * many inputs of the batch are about the same composes.
+     */
+    public void lockOrCreateAll(Sql sql, java.util.Collection<String> composeIds) throws SQLException {
+        List<String> wanted = composeIds.stream().distinct().filter(id -> !sql.locked().containsKey(id)).sorted()
+                .toList();
+        if (wanted.isEmpty()) {
+            return;
+        }
+        sql.insertRows("insert into compose (compose_id) values", "on conflict do nothing",
+                wanted.stream().map(id -> new Object[] { id }).toList());
+        for (Compose c : sql.list("select " + COLUMNS + " from compose where compose_id = any (?) order by compose_id"
+                + " for update", ComposeRepository::map, wanted)) {
+            sql.locked().put(c.composeId(), c);
+        }
+    }
+
+    /**
+     * Locks the compose rows that exist, in id order (see {@link #lockOrCreateAll}); unknown
+     * ids are left out.
+     */
+    public void lockAll(Sql sql, java.util.Collection<String> composeIds) throws SQLException {
+        List<String> wanted = composeIds.stream().distinct().filter(id -> !sql.locked().containsKey(id)).sorted()
+                .toList();
+        if (wanted.isEmpty()) {
+            return;
+        }
+        for (Compose c : sql.list("select " + COLUMNS + " from compose where compose_id = any (?) order by compose_id"
+                + " for update", ComposeRepository::map, wanted)) {
+            sql.locked().put(c.composeId(), c);
+        }
+    }
+
+    /**
+     * Locks an existing compose row; empty when the compose is unknown. Within one
+     * transaction the lock is taken once: later calls return the row as this
+     * transaction last left it (nobody else can change it meanwhile).
+     */
     public Optional<Compose> lock(Sql sql, String composeId) throws SQLException {
-        return sql.one("select " + COLUMNS + " from compose where compose_id = ? for update", ComposeRepository::map,
-                composeId);
+        Compose held = sql.locked().get(composeId);
+        if (held != null) {
+            return Optional.of(held);
+        }
+        Optional<Compose> row = sql.one("select " + COLUMNS + " from compose where compose_id = ? for update",
+                ComposeRepository::map, composeId);
+        row.ifPresent(c -> sql.locked().put(composeId, c));
+        return row;
     }
 
     public Optional<Compose> find(Sql sql, String composeId) throws SQLException {
+        Compose held = sql.locked().get(composeId);
+        if (held != null) {
+            return Optional.of(held);
+        }
         return sql.one("select " + COLUMNS + " from compose where compose_id = ?", ComposeRepository::map, composeId);
+    }
+
+    /** After an update of a locked compose row: read it again once, keep it locked. */
+    private void reread(Sql sql, String composeId) throws SQLException {
+        if (sql.locked().remove(composeId) != null) {
+            lock(sql, composeId);
+        }
     }
 
     public List<Compose> list(Sql sql, int limit) throws SQLException {
@@ -44,25 +100,30 @@ public class ComposeRepository {
     public void plan(Sql sql, String composeId, String planJson, List<String> expectedTasks) throws SQLException {
         sql.update("update compose set plan = ?, expected_tasks = ?, planned_at = now() where compose_id = ?",
                 planJson, expectedTasks, composeId);
+        reread(sql, composeId);
     }
 
     public void cancel(Sql sql, String composeId, String by, String reason) throws SQLException {
         sql.update("update compose set cancelled_at = now(), cancelled_by = ?, cancel_reason = ? where compose_id = ?",
                 by, reason, composeId);
+        reread(sql, composeId);
     }
 
     public void built(Sql sql, String composeId, String outcome) throws SQLException {
         sql.update("update compose set outcome = ?, built_at = now() where compose_id = ?", outcome, composeId);
+        reread(sql, composeId);
     }
 
     public void handoffFailed(Sql sql, String composeId, String why) throws SQLException {
         sql.update("update compose set handoff_error = ? where compose_id = ?", why, composeId);
+        reread(sql, composeId);
     }
 
     /** A retried task reopens a compose that was handed off: a new compose-built follows when it is done again. */
     public void reopen(Sql sql, String composeId) throws SQLException {
         sql.update("update compose set outcome = null, built_at = null, handoff_error = null where compose_id = ?",
                 composeId);
+        reread(sql, composeId);
     }
 
     /**
@@ -70,8 +131,12 @@ public class ComposeRepository {
      * event that carried one decides, so every later event of the compose shares its trace id.
      */
     public void adoptTrace(Sql sql, String composeId, String traceparent) throws SQLException {
+        if (!sql.traced().add(composeId)) {
+            return; // this transaction already gave it one, so the first one stays
+        }
         sql.update("update compose set traceparent = coalesce(traceparent, ?) where compose_id = ?", traceparent,
                 composeId);
+        sql.traces().clear();
     }
 
     /**
@@ -79,11 +144,17 @@ public class ComposeRepository {
      * or a task id (task events are keyed by task).
      */
     public Optional<String> traceOf(Sql sql, String key) throws SQLException {
-        return sql.one("""
+        Optional<String> known = sql.traces().get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> trace = sql.one("""
                 select traceparent from compose
                 where traceparent is not null
                   and compose_id = coalesce((select compose_id from task where task_id = ?), ?)""",
                 rs -> rs.getString(1), key, key);
+        sql.traces().put(key, trace);
+        return trace;
     }
 
     static Compose map(ResultSet rs) throws SQLException {

@@ -16,6 +16,43 @@ public class ExecutorRepository {
             Instant lastSeen) {
     }
 
+    /** The newest heartbeat per architecture, as read at {@code readAt} (System.nanoTime). */
+    private record LastSeen(java.util.Map<String, Instant> byArchitecture, long readAt) {
+    }
+
+    /** How long the served architectures read from the table are used before they are read again. */
+    static final Duration SERVED_CACHE = Duration.ofSeconds(1);
+
+    private volatile LastSeen lastSeen;
+
+    /**
+     * Architectures served now, as {@link #served} says, from the newest heartbeat per
+     * architecture read at most {@link #SERVED_CACHE} ago: gating a task no longer reads the
+     * executor table. A heartbeat handled here forgets them ({@link #forget}); one handled
+     * by another replica shows within that second.
+     */
+    public List<String> servedCached(Sql sql, Duration window) throws SQLException {
+        LastSeen known = lastSeen;
+        long now = System.nanoTime();
+        if (known == null || now - known.readAt() > SERVED_CACHE.toNanos()) {
+            java.util.Map<String, Instant> byArchitecture = new java.util.HashMap<>();
+            sql.list("select a, max(last_seen) as seen from executor, unnest(architectures) a group by a", rs -> {
+                byArchitecture.put(rs.getString(1), Sql.instant(rs, "seen"));
+                return null;
+            });
+            known = new LastSeen(byArchitecture, now);
+            lastSeen = known;
+        }
+        Instant since = Instant.now().minus(window);
+        return known.byArchitecture().entrySet().stream().filter(e -> e.getValue().isAfter(since))
+                .map(java.util.Map.Entry::getKey).sorted().toList();
+    }
+
+    /** Drops the cached heartbeat times; the next {@link #servedCached} reads the table. */
+    public void forget() {
+        lastSeen = null;
+    }
+
     /** Architectures served now: built for by an executor seen within {@code window}. */
     public List<String> served(Sql sql, Duration window) throws SQLException {
         return sql.list("""

@@ -43,10 +43,23 @@ public class TaskRepository {
                 t.contentKey(), t.status().wireName(), t.reason()) == 1;
     }
 
+    /**
+     * Inserts new tasks with one multi-row insert, as {@link #insert} does one by one.
+     * Returns the ids of those inserted; the others were duplicates (task id or natural key).
+     */
+    public java.util.Set<String> insertAll(Sql sql, List<Task> all) throws SQLException {
+        return new java.util.HashSet<>(sql.insertRows("""
+                insert into task (task_id, compose_id, source, version, architecture, suite, archive, in_release_sha256,
+                    build_type, build_profile, source_package, content_key, status, reason) values""",
+                "on conflict do nothing", all.stream().map(t -> new Object[] { t.taskId(), t.composeId(), t.source(),
+                        t.version(), t.architecture(), t.suite(), t.archive(), t.inReleaseSha256(), t.buildType(),
+                        t.buildProfile(), t.sourcePackage(), t.contentKey(), t.status().wireName(), t.reason() })
+                        .toList(), "task_id"));
+    }
+
     public void addDependencies(Sql sql, String taskId, List<String> waitsFor) throws SQLException {
-        for (String dep : waitsFor) {
-            sql.update("insert into task_dep (task_id, waits_for) values (?, ?) on conflict do nothing", taskId, dep);
-        }
+        sql.insertRows("insert into task_dep (task_id, waits_for) values", "on conflict do nothing",
+                waitsFor.stream().map(dep -> new Object[] { taskId, dep }).toList());
     }
 
     public Optional<Task> find(Sql sql, String taskId) throws SQLException {
@@ -87,8 +100,28 @@ public class TaskRepository {
 
     /** Tasks that wait for {@code taskId}. */
     public List<String> dependents(Sql sql, String taskId) throws SQLException {
+        List<String> known = sql.dependents().get(taskId);
+        if (known != null) {
+            return known;
+        }
         return sql.list("select task_id from task_dep where waits_for = ? order by task_id", rs -> rs.getString(1),
                 taskId);
+    }
+
+    /**
+     * Reads the dependents of {@code taskIds} in one query for the rest of the transaction;
+     * only while their composes are locked, so no edge can be added meanwhile.
+     */
+    public void prefetchDependents(Sql sql, List<String> taskIds) throws SQLException {
+        java.util.Map<String, List<String>> byTask = new java.util.HashMap<>();
+        for (String id : taskIds) {
+            byTask.put(id, new ArrayList<>());
+        }
+        sql.list("select waits_for, task_id from task_dep where waits_for = any (?) order by task_id", rs -> {
+            byTask.get(rs.getString(1)).add(rs.getString(2));
+            return null;
+        }, taskIds);
+        sql.dependents().putAll(byTask);
     }
 
     public void setState(Sql sql, String taskId, TaskStatus status, TaskResult result, String reason,
@@ -100,16 +133,18 @@ public class TaskRepository {
                 status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, taskId);
     }
 
-    public void setCurrentAttempt(Sql sql, String taskId, int attempt) throws SQLException {
-        sql.update("update task set current_attempt = ? where task_id = ?", attempt, taskId);
+    /** As {@link #setState}, and the current attempt, in one statement. */
+    public void setState(Sql sql, String taskId, TaskStatus status, TaskResult result, String reason,
+            Instant notBefore, int currentAttempt) throws SQLException {
+        sql.update("""
+                update task set status = ?, result = ?, reason = ?, not_before = ?, updated_at = now(),
+                    completed_at = case when ? then now() else null end, current_attempt = ?
+                where task_id = ?""", status.wireName(), result == null ? null : result.wireName(), reason, notBefore,
+                status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, currentAttempt, taskId);
     }
 
-    /** Another task with this content key whose build is in flight (running, not superseded or ended), if any. */
-    public Optional<String> runningWithContentKey(Sql sql, String contentKey, String exceptTaskId)
-            throws SQLException {
-        return sql.one("""
-                select task_id from task where content_key = ? and task_id <> ? and status = 'running'
-                order by created_at limit 1""", rs -> rs.getString(1), contentKey, exceptTaskId);
+    public void setCurrentAttempt(Sql sql, String taskId, int attempt) throws SQLException {
+        sql.update("update task set current_attempt = ? where task_id = ?", attempt, taskId);
     }
 
     /** Pending tasks that may be dispatched now: due, of a served architecture, of a planned compose not cancelled. */

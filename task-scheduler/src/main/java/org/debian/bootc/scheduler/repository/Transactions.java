@@ -41,11 +41,18 @@ public class Transactions {
         for (int attempt = 1;; attempt++) {
             Sql sql;
             T result;
-            try (Connection connection = dataSource.getConnection()) {
+            Connection open;
+            try {
+                open = dataSource.getConnection();
+            } catch (SQLException e) {
+                throw new DatabaseUnavailableException("database unavailable: no connection: " + e.getMessage(), e);
+            }
+            try (Connection connection = open) {
                 connection.setAutoCommit(false);
                 sql = new Sql(connection);
                 try {
                     result = work.run(sql);
+                    sql.runBeforeCommit();
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
@@ -56,6 +63,9 @@ public class Transactions {
                     LOG.debugf("transaction rerun after %s", e.getMessage());
                     continue;
                 }
+                if (unavailable(e)) {
+                    throw new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e);
+                }
                 throw new IllegalStateException("database: " + e.getMessage(), e);
             }
             if (sql.outboxWritten()) {
@@ -65,7 +75,25 @@ public class Transactions {
         }
     }
 
-    private static boolean retryable(SQLException e) {
+    /**
+     * Whether {@code e} says the database is out of reach rather than that the work is
+     * wrong: connection exceptions (class 08), operator intervention such as a shutdown or
+     * a terminated backend (57P…), insufficient resources (53…).
+     */
+    public static boolean unavailable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                String state = ((SQLException) t).getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code e} is a deadlock or serialization failure, which reruns the work. */
+    public static boolean retryable(SQLException e) {
         String state = e.getSQLState();
         return "40P01".equals(state) || "40001".equals(state);
     }

@@ -1,6 +1,7 @@
 package org.debian.bootc.scheduler.rest;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -16,6 +17,10 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.EventCodec;
+import org.debian.bootc.scheduler.Compose;
+import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.Transactions;
 import org.debian.bootc.scheduler.rest.Views.ComposeSummary;
 import org.debian.bootc.scheduler.rest.Views.Outcome;
@@ -41,10 +46,14 @@ public class ComposeResource {
     private final Transactions transactions;
 
     private final ObjectMapper mapper;
+    private final ComposeRepository composes;
+    private final EventCodec codec;
 
     public ComposeResource(TaskQueries queries, TaskScheduler scheduler, Transactions transactions,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, ComposeRepository composes, EventCodec codec) {
         this.mapper = mapper;
+        this.composes = composes;
+        this.codec = codec;
         this.queries = queries;
         this.scheduler = scheduler;
         this.transactions = transactions;
@@ -60,6 +69,48 @@ public class ComposeResource {
     public Response show(@PathParam("composeId") String composeId) {
         return queries.compose(composeId).map(d -> Response.ok(d).build())
                 .orElseGet(() -> Response.status(404).entity(new Problem("compose " + composeId + " is unknown")).build());
+    }
+
+    /**
+     * The compose's hand-off document: exactly the {@code compose-built} payload (every
+     * package's result and artifacts, outcome, plan) whether or not it fitted in an event,
+     * like Pungi's compose metadata. ETag is its sha256. 409 while the compose is not done.
+     */
+    @GET
+    @Path("{composeId}/results")
+    public Response results(@PathParam("composeId") String composeId) {
+        Response response = transactions.run(sql -> {
+            Optional<Compose> compose = composes.find(sql, composeId);
+            if (compose.isEmpty()) {
+                return Response.status(404).entity(new Problem("compose " + composeId + " is unknown")).build();
+            }
+            if (compose.get().cancelled()) {
+                return Response.status(409).entity(new Problem("compose " + composeId + " was cancelled: it has no"
+                        + " results to hand off")).build();
+            }
+            Optional<ComposeBuilt> handoff = scheduler.handOff(sql, compose.get());
+            if (handoff.isEmpty()) {
+                return Response.status(409).entity(new Problem("compose " + composeId + " is not done: "
+                        + (compose.get().planned() ? "some of its tasks are open or have not arrived"
+                                : "it is not planned yet (no compose-planned)"))).build();
+            }
+            byte[] body;
+            try {
+                body = codec.mapper().writeValueAsBytes(handoff.get());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("compose-built of " + composeId + " cannot be written as JSON", e);
+            }
+            return Response.ok(body, MediaType.APPLICATION_JSON).tag(sha256(body)).build();
+        });
+        return response;
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @POST

@@ -24,7 +24,6 @@ import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ChrootReady;
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeId;
-import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.ComposePlanned;
 import org.debian.bootc.events.EventCodec;
@@ -89,6 +88,7 @@ public class TaskScheduler {
     private final ExecutorRepository executors;
     private final Outbox outbox;
     private final ObjectMapper mapper;
+    private final java.util.Map<String, ComposePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskScheduler(SchedulerConfig config, ComposeRepository composes, TaskRepository tasks,
             AttemptRepository attempts, ExecutorRepository executors, Outbox outbox, EventCodec codec) {
@@ -106,17 +106,61 @@ public class TaskScheduler {
     /** package-build-queued: persist the task once (task id and natural key), then gate it. */
     public void queued(Sql sql, PackageBuildQueued e) throws SQLException {
         Compose compose = composes.lockOrCreate(sql, e.composeId().value());
-        Task task = new Task(e.taskId().value(), e.composeId().value(), e.source().name(), e.source().version(),
-                e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
-                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
-                null, null);
+        Task task = newTask(e);
         if (!tasks.insert(sql, task)) {
             LOG.infof("task %s (%s on %s in %s) is already known; the duplicate changes nothing", e.taskId(),
                     e.source().name(), e.architecture(), e.composeId());
             return;
         }
-        tasks.addDependencies(sql, task.taskId(), e.waitsFor().stream().map(TaskId::value).toList());
-        evaluate(sql, compose, task, null);
+        gateNew(sql, compose, task, e);
+    }
+
+    /**
+     * A batch of package-build-queued, set-based where the order does not matter: the
+     * composes are created and locked once, in id order, and the tasks inserted with one
+     * statement. Returns the task ids inserted now (the others are duplicates); each is
+     * then gated, in the batch's order, by {@link #gateQueued}.
+     */
+    public Set<String> prepareQueued(Sql sql, List<PackageBuildQueued> batch) throws SQLException {
+        composes.lockOrCreateAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
+        return tasks.insertAll(sql, batch.stream().map(this::newTask).toList());
+    }
+
+    /**
+     * Gates one task of a batch prepared by {@link #prepareQueued}: its dependency edges
+     * go in only now, so a task earlier in the batch that completes at once finds no
+     * dependent that has not been gated yet.
+     */
+    public void gateQueued(Sql sql, PackageBuildQueued e, boolean inserted) throws SQLException {
+        if (!inserted) {
+            LOG.infof("task %s (%s on %s in %s) is already known; the duplicate changes nothing", e.taskId(),
+                    e.source().name(), e.architecture(), e.composeId());
+            return;
+        }
+        gateNew(sql, composes.lock(sql, e.composeId().value()).orElseThrow(), newTask(e), e);
+    }
+
+    /**
+     * Locks, once, the composes a batch of package-built is about, in id order, and reads
+     * the dependents of all its tasks in one query (no edge to them can be added while
+     * their composes are locked).
+     */
+    public void prepareBuilt(Sql sql, List<PackageBuilt> batch) throws SQLException {
+        composes.lockAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
+        tasks.prefetchDependents(sql, batch.stream().map(e -> e.taskId().value()).toList());
+    }
+
+    private Task newTask(PackageBuildQueued e) {
+        return new Task(e.taskId().value(), e.composeId().value(), e.source().name(), e.source().version(),
+                e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
+                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
+                null, null);
+    }
+
+    private void gateNew(Sql sql, Compose compose, Task task, PackageBuildQueued e) throws SQLException {
+        List<String> waitsFor = e.waitsFor().stream().map(TaskId::value).toList();
+        tasks.addDependencies(sql, task.taskId(), waitsFor);
+        evaluate(sql, compose, task, null, waitsFor.isEmpty());
     }
 
     /** compose-planned: the plan and the full list of task ids; dispatch what waited for it. */
@@ -150,9 +194,12 @@ public class TaskScheduler {
 
     /** package-built: record the attempt's end; apply it only when it is the task's current, live attempt. */
     public void built(Sql sql, PackageBuilt e) throws SQLException {
-        known(sql, e.taskId().value(), e.composeId().value());
+        boolean lockedBefore = sql.locked().containsKey(e.composeId().value());
+        Task task = known(sql, e.taskId().value(), e.composeId().value());
         Compose compose = composes.lock(sql, e.composeId().value()).orElseThrow();
-        Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
+        if (!lockedBefore) {
+            task = tasks.find(sql, task.taskId()).orElseThrow(); // read again, now that nobody else can change it
+        }
         Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
         if (attempt.result() != null) {
             LOG.infof("attempt %d of %s already ended with %s; the repeated result changes nothing", attempt.attempt(),
@@ -309,12 +356,18 @@ public class TaskScheduler {
 
     /** Gates a new (from null) or blocked task on its dependencies. */
     private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
+        evaluate(sql, compose, task, from, false);
+    }
+
+    /** As above; {@code noDependencies} when the caller knows the task waits for nothing (no query). */
+    private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from, boolean noDependencies)
+            throws SQLException {
         if (compose.cancelled()) {
             transition(sql, task, from, TaskStatus.ABORTED, null, "compose cancelled by " + compose.cancelledBy()
                     + (compose.cancelReason() == null ? "" : ": " + compose.cancelReason()), null);
             return;
         }
-        List<Dependency> deps = tasks.dependencies(sql, task.taskId());
+        List<Dependency> deps = noDependencies ? List.of() : tasks.dependencies(sql, task.taskId());
         for (Dependency dep : deps) {
             if (dep.status() == TaskStatus.ABORTED
                     || (dep.status() == TaskStatus.COMPLETED && dep.result() != TaskResult.SUCCESS)) {
@@ -346,7 +399,8 @@ public class TaskScheduler {
      */
     private void pend(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
         // Unchanged inputs are never built twice: reuse a success, or wait for the build in flight.
-        Optional<Attempt> reuse = attempts.reusable(sql, task.contentKey(), task.taskId());
+        AttemptRepository.ContentKey others = attempts.contentKey(sql, task.contentKey(), task.taskId());
+        Optional<Attempt> reuse = others.reusable();
         if (reuse.isPresent()) {
             Attempt source = reuse.get();
             int n = task.currentAttempt() + 1;
@@ -358,7 +412,7 @@ public class TaskScheduler {
             return;
         }
         String blocker = null;
-        Optional<String> twin = tasks.runningWithContentKey(sql, task.contentKey(), task.taskId());
+        Optional<String> twin = others.buildingTask();
         if (twin.isPresent()) {
             blocker = "waiting for " + twin.get() + ", which is building the same content key "
                     + task.contentKey().substring(0, 12) + ": its result is reused if it succeeds";
@@ -366,7 +420,7 @@ public class TaskScheduler {
             blocker = WAITING_FOR_PLAN;
         } else if (task.notBefore() != null && task.notBefore().isAfter(Instant.now())) {
             blocker = task.reason();
-        } else if (!executors.served(sql, config.executorWindow()).contains(task.architecture())) {
+        } else if (!executors.servedCached(sql, config.executorWindow()).contains(task.architecture())) {
             blocker = NO_EXECUTOR + task.architecture() + " (none heartbeated within "
                     + config.executorWindow().toSeconds() + " s)";
         }
@@ -377,8 +431,8 @@ public class TaskScheduler {
             return;
         }
         if (from != TaskStatus.PENDING) {
-            // a blocked task's "waiting for …" no longer holds
-            task = transition(sql, task, from, TaskStatus.PENDING, null,
+            // a blocked task's "waiting for …" no longer holds; the row is written once, as running, by dispatch
+            task = announce(sql, task, from, TaskStatus.PENDING, null,
                     from == null ? null : "every dependency completed with success", null);
         }
         dispatch(sql, compose, task);
@@ -388,16 +442,18 @@ public class TaskScheduler {
         int n = task.currentAttempt() + 1;
         Instant lease = Instant.now().plus(config.lease());
         attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
-        tasks.setCurrentAttempt(sql, task.taskId(), n);
         Task running = task.withAttempt(n);
         ComposePlan plan = plan(compose);
-        outbox.enqueue(sql, new BuildTaskDispatched(new TaskId(task.taskId()), n, new ComposeId(task.composeId()),
+        outbox.enqueue(sql, task.composeId(), new BuildTaskDispatched(new TaskId(task.taskId()), n,
+                new ComposeId(task.composeId()),
                 read(task.sourcePackage(), SourcePackage.class), task.architecture(), task.suite(),
                 task.archive() != null ? task.archive() : plan.archive(),
                 task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
                 BuildType.fromWireName(task.buildType()), task.buildProfile(), task.contentKey(), lease,
                 plan.extraRepositories()));
-        transition(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
+        tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, "attempt " + n + " dispatched to build-tasks."
+                + task.architecture() + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null, n);
+        announce(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
                 "attempt " + n + " dispatched to build-tasks." + task.architecture()
                         + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null);
     }
@@ -445,23 +501,78 @@ public class TaskScheduler {
         }
     }
 
-    /** When every task of a planned compose is terminal, hand it off: compose-built, with the failable verdict. */
+    /**
+     * Batches check their composes once at the end ({@link #checkDeferred}) rather than
+     * after every completion.
+     */
     private void composeDone(Sql sql, Compose compose) throws SQLException {
+        if (sql.deferred() != null) {
+            sql.deferred().add(compose.composeId());
+            return;
+        }
+        handOffIfDone(sql, compose);
+    }
+
+    /** The compose-done checks a batch deferred: each compose once, in id order. */
+    public void checkDeferred(Sql sql) throws SQLException {
+        java.util.Set<String> ids = sql.deferred();
+        if (ids == null) {
+            return;
+        }
+        for (String id : ids.stream().sorted().toList()) {
+            handOffIfDone(sql, composes.find(sql, id).orElseThrow());
+        }
+        ids.clear();
+    }
+
+    /** When every task of a planned compose is terminal, hand it off: compose-built, with the failable verdict. */
+    private void handOffIfDone(Sql sql, Compose compose) throws SQLException {
         compose = composes.find(sql, compose.composeId()).orElseThrow();
         if (!compose.planned() || compose.builtAt() != null || compose.cancelled()) {
             return;
+        }
+        Optional<ComposeBuilt> handoff = handOff(sql, compose);
+        if (handoff.isEmpty()) {
+            return;
+        }
+        ComposeBuilt built = handoff.get();
+        composes.built(sql, compose.composeId(), built.outcome().wireName());
+        try {
+            outbox.enqueue(sql, compose.composeId(), built);
+        } catch (IllegalArgumentException e) {
+            // The event cannot be written (a big compose's results are over compose-built-max-bytes). The result
+            // that completed the compose must still be applied, so the compose records why it was not handed off.
+            String why = "compose-built could not be written: " + e.getMessage()
+                    + "; its content is at GET /api/composes/" + compose.composeId() + "/results";
+            composes.handoffFailed(sql, compose.composeId(), why);
+            LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
+                    built.outcome().wireName(), why);
+            return;
+        }
+        LOG.infof("compose %s built: %d task(s), outcome %s", compose.composeId(), built.packages().size(),
+                built.outcome().wireName());
+    }
+
+    /**
+     * The compose-built a planned compose is handed off with: every announced task's result
+     * and the artifacts of its applied attempt, and the failable verdict. Empty while a task
+     * is open or an announced task has not arrived.
+     */
+    public Optional<ComposeBuilt> handOff(Sql sql, Compose compose) throws SQLException {
+        if (!compose.planned()) {
+            return Optional.empty();
         }
         // exists, not count: one index probe however many tasks are still open
         if (sql.count("""
                 select count(*) from (select 1 from task
                     where compose_id = ? and status in ('pending', 'blocked', 'running') limit 1) open""",
                 compose.composeId()) > 0) {
-            return;
+            return Optional.empty();
         }
         List<String> expected = compose.expectedTasks();
         if (!expected.isEmpty() && sql.count("select count(*) from task where task_id = any (?)", expected)
                 < expected.size()) {
-            return; // some announced tasks have not arrived yet
+            return Optional.empty(); // some announced tasks have not arrived yet
         }
         Set<String> announced = new HashSet<>(expected);
         List<PackageResult> results = new ArrayList<>();
@@ -476,27 +587,21 @@ public class TaskScheduler {
                     task.architecture(), result, result == TaskResult.SUCCESS ? artifacts : List.of()));
         }
         ComposePlan plan = plan(compose);
-        ComposeOutcome outcome = plan.failable().judge(results);
-        composes.built(sql, compose.composeId(), outcome.wireName());
-        try {
-            outbox.enqueue(sql, new ComposeBuilt(new ComposeId(compose.composeId()), results, outcome, plan));
-        } catch (IllegalArgumentException e) {
-            // The event cannot be written (a big compose's results are over the event size limit). The result
-            // that completed the compose must still be applied, so the compose records why it was not handed off.
-            String why = "compose-built could not be written: " + e.getMessage();
-            composes.handoffFailed(sql, compose.composeId(), why);
-            LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
-                    outcome.wireName(), why);
-            return;
-        }
-        LOG.infof("compose %s built: %d task(s), outcome %s", compose.composeId(), results.size(), outcome.wireName());
+        return Optional.of(new ComposeBuilt(new ComposeId(compose.composeId()), results,
+                plan.failable().judge(results), plan));
     }
 
     /** Changes a task's status (or only its reason) and writes the task-status event. */
     private Task transition(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
             Instant notBefore) throws SQLException {
         tasks.setState(sql, task.taskId(), to, result, reason, notBefore);
-        outbox.enqueue(sql, new TaskStatusChanged(new TaskId(task.taskId()), task.eventAttempt(),
+        return announce(sql, task, from, to, result, reason, notBefore);
+    }
+
+    /** The task-status event of a transition whose row the caller writes (or a later transition overwrites). */
+    private Task announce(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
+            Instant notBefore) throws SQLException {
+        outbox.enqueue(sql, task.composeId(), new TaskStatusChanged(new TaskId(task.taskId()), task.eventAttempt(),
                 new ComposeId(task.composeId()), task.architecture(), from, to, result, reason));
         return task.with(to, result, reason, notBefore);
     }
@@ -520,8 +625,18 @@ public class TaskScheduler {
                         + task.taskId() + " (its current attempt is " + task.currentAttempt() + ")"));
     }
 
+    /** A compose's plan never changes once planned: parsed once per compose, not per dispatch. */
     private ComposePlan plan(Compose compose) {
-        return read(compose.plan(), ComposePlan.class);
+        ComposePlan known = plans.get(compose.composeId());
+        if (known != null) {
+            return known;
+        }
+        ComposePlan plan = read(compose.plan(), ComposePlan.class);
+        if (plans.size() > 256) {
+            plans.clear();
+        }
+        plans.put(compose.composeId(), plan);
+        return plan;
     }
 
     private static String describe(Task task) {

@@ -104,6 +104,9 @@ class SchedulerApiIT {
 
         given().when().get("/api/composes").then().statusCode(200)
                 .body("composeId", hasItems(r.compose().value()));
+        given().when().get("/api/composes/" + r.compose().value() + "/results").then().statusCode(409)
+                .body("error", equalTo("compose " + r.compose().value()
+                        + " is not done: some of its tasks are open or have not arrived"));
         given().when().get("/api/composes/" + r.compose().value()).then().statusCode(200)
                 .body("compose.expectedTasks", equalTo(3))
                 .body("compose.byStatus.running", equalTo(2))
@@ -144,6 +147,8 @@ class SchedulerApiIT {
         given().when().get("/api/tasks/nope:nothing:amd64").then().statusCode(404)
                 .body("error", equalTo("task nope:nothing:amd64 is unknown"));
         given().when().get("/api/composes/nope-1-20261125.t.0").then().statusCode(404);
+        given().when().get("/api/composes/nope-1-20261125.t.0/results").then().statusCode(404)
+                .body("error", equalTo("compose nope-1-20261125.t.0 is unknown"));
         given().header("Authorization", TOKEN).when().post("/api/tasks/nope:nothing:amd64/retry").then()
                 .statusCode(404);
         given().header("Authorization", TOKEN).when().post("/api/composes/nope-1-20261125.t.0/cancel").then()
@@ -197,6 +202,8 @@ class SchedulerApiIT {
         assertEquals("aborted", task(r.a()).get("status"));
         given().header("Authorization", TOKEN).when().post("/api/composes/" + r.compose().value() + "/cancel")
                 .then().statusCode(409).body("error", containsString("was already cancelled"));
+        given().when().get("/api/composes/" + r.compose().value() + "/results").then().statusCode(409)
+                .body("error", equalTo("compose " + r.compose().value() + " was cancelled: it has no results to hand off"));
         assertTrue(statuses.drain(Duration.ofSeconds(2)).stream()
                 .noneMatch(x -> Objects.equals(x.key(), r.compose().value())), "a cancelled compose is not handed off");
     }

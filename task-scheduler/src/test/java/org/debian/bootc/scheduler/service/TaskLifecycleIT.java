@@ -436,9 +436,18 @@ class TaskLifecycleIT {
         assertEquals("complete", row.get("outcome"));
         assertTrue(row.get("handoff_error").toString().startsWith("compose-built could not be written: ComposeBuilt payload is "),
                 row.get("handoff_error").toString());
-        assertTrue(row.get("handoff_error").toString().endsWith("over the limit of 524288 bytes"),
-                row.get("handoff_error").toString());
+        assertTrue(row.get("handoff_error").toString().endsWith("over the limit of 524288 bytes; its content is at"
+                + " GET /api/composes/" + compose.value() + "/results"), row.get("handoff_error").toString());
         assertTrue(more(built, compose.value()).isEmpty(), "no compose-built");
+        // what compose-built would have said is there, by reference, with its sha256 as ETag
+        var response = io.restassured.RestAssured.given().when().get("/api/composes/" + compose.value() + "/results")
+                .then().statusCode(200).extract();
+        ComposeBuilt document = Fixtures.CODEC.mapper().readValue(response.asByteArray(), ComposeBuilt.class);
+        assertEquals(ComposeOutcome.COMPLETE, document.outcome());
+        assertEquals(List.of(a, b), document.packages().stream().map(PackageResult::taskId).sorted(
+                java.util.Comparator.comparing(TaskId::value)).toList());
+        assertTrue(document.packages().stream().allMatch(p -> p.artifacts().size() == 1400), "every artifact listed");
+        assertEquals("\"" + Fixtures.sha256(response.asByteArray()) + "\"", response.header("ETag"));
     }
 
     @Test
