@@ -170,7 +170,7 @@ class MainCommandE2EIT {
             assertTrue(vm.run("findmnt -n -o SOURCE,FSTYPE /boot", Duration.ofMinutes(1)).contains("ext4"),
                     "/boot is not mounted from the boot partition");
             System.out.printf("boot test: login prompt after %.1f s under TCG%n", login);
-            vm.run("systemctl poweroff", Duration.ofMinutes(1));
+            vm.type("systemctl poweroff\n"); // the shell ends with the machine: no answer to wait for
             vm.awaitExit(Duration.ofMinutes(3));
         }
     }
@@ -210,11 +210,25 @@ class MainCommandE2EIT {
         assertNotEquals(commit1, commit2, "version 2 made no new commit");
         assertTrue(third.contains("nothing is rebuilt"), "hello was built again for version 2:\n" + third);
 
-        Path repo = WORK.resolve("stack/publisher/ostree/repo");
+        upgradeAndRollBack(guest, WORK.resolve("stack/publisher/ostree/repo"), commit1, commit2, WORK.resolve("vm"));
+    }
+
+    /**
+     * In a machine booted from {@code guest} (version 1 deployed): networking, a local
+     * change to /etc, the upgrade pulled over HTTP from {@code repo}, a reboot into
+     * {@code commit2} with /etc kept, then back to {@code commit1}.
+     */
+    static void upgradeAndRollBack(Path guest, Path repo, String commit1, String commit2, Path vmDir)
+            throws Exception {
         try (StaticFiles http = StaticFiles.serve(repo);
-                BootVm vm = BootVm.boot(guest, "raw", WORK.resolve("vm/boot-2"))) {
+                BootVm vm = BootVm.boot(guest, "raw", vmDir.resolve("boot-2"))) {
             loginOnSerial(vm);
+            // the minimal image has systemd-networkd but no network configured: DHCP on the Ethernet ports,
+            // a local configuration that, like the marker file, must survive the upgrade
+            vm.run("printf '[Match]\\nName=en*\\n\\n[Network]\\nDHCP=ipv4\\n' > /etc/systemd/network/50-dhcp.network"
+                    + " && systemctl enable --now systemd-networkd", Duration.ofMinutes(2));
             vm.run("echo kept-across-upgrades > /etc/e2e-local-change", Duration.ofMinutes(1));
+            awaitHost(vm, http.port());
             vm.run("ostree remote add --no-gpg-verify e2e http://10.0.2.2:" + http.port() + "/",
                     Duration.ofMinutes(1));
             long upgradeStarted = System.nanoTime();
@@ -230,6 +244,7 @@ class MainCommandE2EIT {
                     + status);
             assertEquals("kept-across-upgrades", vm.run("cat /etc/e2e-local-change", Duration.ofMinutes(1)).strip(),
                     "the local change to /etc was lost");
+            awaitHost(vm, http.port()); // the network configuration came along too
             assertTrue(vm.run("hello", Duration.ofMinutes(1)).contains("Hello, world!"), "version 2 has no hello");
 
             // back to version 1: ostree 2022.7 (bookworm) has no set-default, so the rollback commit is deployed
@@ -246,9 +261,16 @@ class MainCommandE2EIT {
             assertTrue(vm.run("command -v hello || echo none", Duration.ofMinutes(1)).strip().endsWith("none"),
                     "version 1 has hello");
             assertEquals("kept-across-upgrades", vm.run("cat /etc/e2e-local-change", Duration.ofMinutes(1)).strip());
-            vm.run("systemctl poweroff", Duration.ofMinutes(1));
+            vm.type("systemctl poweroff\n"); // the shell ends with the machine: no answer to wait for
             vm.awaitExit(Duration.ofMinutes(3));
         }
+    }
+
+    /** Waits until the guest can open a TCP connection to the host's {@code port} (10.0.2.2 on QEMU's user network). */
+    private static void awaitHost(BootVm vm, int port) throws Exception {
+        vm.run("( for i in $(seq 120); do timeout 2 bash -c 'exec 3<>/dev/tcp/10.0.2.2/" + port + "' 2>/dev/null"
+                + " && exit 0; sleep 1; done; echo 'no connection to 10.0.2.2:" + port + " in 120 s'; exit 1 )",
+                Duration.ofMinutes(4));
     }
 
     /** The example manifest with this test's registry, at {@code version}, with hello installed if asked. */
