@@ -26,7 +26,8 @@ final class BootVm implements AutoCloseable {
 
     static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
     static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\r");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\u001B[78]|\r");
+    private static final Pattern COMPLETE_ANSI = Pattern.compile("\u001B(\\[[0-9;?]*[A-Za-z]|[^\\[])");
 
     private final Process qemu;
     private final Path serialLog;
@@ -45,11 +46,17 @@ final class BootVm implements AutoCloseable {
         OutputStream log = Files.newOutputStream(serialLog, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         this.reader = new Thread(() -> {
             byte[] buffer = new byte[8192];
+            String pending = "";
             try (log) {
                 for (int n = out.read(buffer); n >= 0; n = out.read(buffer)) {
                     log.write(buffer, 0, n);
                     log.flush();
-                    String text = ANSI.matcher(new String(buffer, 0, n, StandardCharsets.UTF_8)).replaceAll("");
+                    String text = pending + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                    // an escape sequence cut by the read is kept until its end arrives, so it is removed whole
+                    int escape = text.lastIndexOf('\u001B');
+                    pending = escape >= 0 && !COMPLETE_ANSI.matcher(text.substring(escape)).lookingAt()
+                            && text.length() - escape < 32 ? text.substring(escape) : "";
+                    text = ANSI.matcher(text.substring(0, text.length() - pending.length())).replaceAll("");
                     synchronized (console) {
                         console.append(text);
                         console.notifyAll();
@@ -137,7 +144,7 @@ final class BootVm implements AutoCloseable {
             output = lineEnd >= 0 ? output.substring(lineEnd + 1) : "";
         }
         // drop the prompt line(s) before the output: "# " (the PS1 set at login) or bash's default prompt
-        output = output.replaceFirst("^(?:[^\n]*# ?\n)+", "");
+        output = ANSI.matcher(output).replaceAll("").replaceFirst("^(?:[^\n]*# ?\n)+", "");
         if (!end.group(2).equals("0")) {
             throw new AssertionError("`" + command + "` exited " + end.group(2) + " in the guest:\n" + output);
         }
