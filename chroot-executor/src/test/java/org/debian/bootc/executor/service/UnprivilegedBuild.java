@@ -26,7 +26,8 @@ import org.debian.bootc.executor.buildroot.IsolationMode;
  * and prints the uid it runs as), builds it with a {@link Workspace} on the given state
  * directory, and writes the outcome as properties.
  *
- * <p>Arguments: state directory, scratch directory, output file.
+ * <p>Arguments: state directory, scratch directory, output file, then {@code small} (that
+ * package) or {@code hello} (Debian's hello from the archive's Sources index, {@code -B}).
  */
 public final class UnprivilegedBuild {
 
@@ -40,12 +41,14 @@ public final class UnprivilegedBuild {
         String suite = TestSources.hostSuite();
         URI archive = TestSources.hostArchive(suite);
         int port = archive.getPort() > 0 ? archive.getPort() : archive.getScheme().equals("https") ? 443 : 80;
-        String name = "bootc-test-unpriv";
-        SourcePackage source = TestSources.nativePackage(scratch, name, "all", "hello", List.of(
-                "hello",
-                "echo \"BUILDER-UID=$$(id -u)\"",
-                "if bash -c 'exec 3<>/dev/tcp/" + archive.getHost() + "/" + port
-                        + "' 2>/dev/null; then echo NET-CONNECTED; else echo NET-REFUSED; fi"));
+        boolean hello = args.length > 3 && args[3].equals("hello");
+        String name = hello ? "hello" : "bootc-test-unpriv";
+        SourcePackage source = hello ? TestSources.fromArchive(archive, suite, "hello", scratch.resolve("sources"))
+                : TestSources.nativePackage(scratch, name, "all", "hello", List.of(
+                        "hello",
+                        "echo \"BUILDER-UID=$$(id -u)\"",
+                        "if bash -c 'exec 3<>/dev/tcp/" + archive.getHost() + "/" + port
+                                + "' 2>/dev/null; then echo NET-CONNECTED; else echo NET-REFUSED; fi"));
         Workspace workspace = new Workspace(new Workspace.Options(state, "unpriv-it", "amd64", Optional.empty(),
                 List.of("fakeroot"), 2000, Duration.ofMinutes(40), Duration.ofMinutes(40), Duration.ofDays(30),
                 Long.MAX_VALUE, 30));
@@ -53,7 +56,8 @@ public final class UnprivilegedBuild {
         ComposeId compose = ComposeId.of("unpriv" + UUID.randomUUID().toString().substring(0, 8), "1",
                 LocalDate.of(2026, 11, 25), ComposeType.TEST, 0);
         BuildRequest request = new BuildRequest(new TaskId(compose.value() + ":" + name + ":amd64:" + UUID.randomUUID()),
-                1, compose, source, "amd64", suite, Optional.empty(), Optional.empty(), BuildType.ALL,
+                1, compose, source, "amd64", suite, Optional.empty(), Optional.empty(),
+                hello ? BuildType.ANY : BuildType.ALL,
                 Optional.empty(), List.of());
         BuildOutcome outcome = workspace.pipeline().run(request, TestWorkspace.running(request, Duration.ofMinutes(40)),
                 ready -> {

@@ -40,49 +40,16 @@ import org.debian.bootc.executor.process.ProcessRunner;
  */
 class UnprivilegedBuildIT {
 
-    private static final String USER = "bootc-unpriv-it";
-    private static final Path HOME = Path.of("/var/tmp/deb-bootc-compose-it/unpriv");
+    static final String USER = "bootc-unpriv-it";
+    static final Path HOME = Path.of("/var/tmp/deb-bootc-compose-it/unpriv");
     private static final ProcessRunner RUN = new ProcessRunner();
 
     @Test
     void anOrdinaryUserWithSubordinateIdsBuildsAPackageWithNoRootOwnedFileAndNoNetwork() throws Exception {
-        assertEquals(0, ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue(),
-                "this test makes a user account: it runs as root, as CI does");
-        long[] ids = account();
         Path state = HOME.resolve("state");
         Path scratch = HOME.resolve("scratch-" + UUID.randomUUID());
-        Path out = scratch.resolve("outcome.properties");
-        Files.createDirectories(state);
-        Files.createDirectories(scratch);
-        for (Path p : List.of(HOME, state, scratch)) {
-            Files.setAttribute(p, "unix:uid", (int) ids[0]);
-            Files.setAttribute(p, "unix:gid", (int) ids[1]);
-        }
-        List<String> classpath = classpath(HOME.resolve("classpath"));
-        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER,
-                "--init-groups", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", String.join(":", classpath), UnprivilegedBuild.class.getName(), state.toString(),
-                scratch.toString(), out.toString()));
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(scratch.toFile()).redirectErrorStream(true)
-                .redirectOutput(scratch.resolve("jvm.out").toFile());
-        builder.environment().put("HOME", HOME.toString());
-        builder.environment().put("USER", USER);
-        builder.environment().put("LOGNAME", USER);
-        Process child = builder.start();
-        child.getOutputStream().close();
-        // mmdebstrap --mode=unshare once per machine (minutes on a loaded machine), then the build
-        boolean finished = child.waitFor(45, TimeUnit.MINUTES);
-        if (!finished) {
-            ProcessRunner.killTree(child);
-        }
-        String jvmOut = Files.readString(scratch.resolve("jvm.out"));
-        assertTrue(finished, "the unprivileged build did not end within 45 minutes:\n" + tail(jvmOut));
-        assertEquals(0, child.exitValue(), () -> "the unprivileged JVM failed:\n" + tail(jvmOut));
-
-        Properties outcome = new Properties();
-        try (InputStream in = Files.newInputStream(out)) {
-            outcome.load(in);
-        }
+        long[] ids = prepare(state, scratch);
+        Properties outcome = runAsAccount(state, scratch, "small");
         assertEquals(USER, outcome.getProperty("user"));
         assertEquals("UNPRIVILEGED", outcome.getProperty("mode"));
         assertEquals("success", outcome.getProperty("result"),
@@ -135,6 +102,53 @@ class UnprivilegedBuildIT {
             assertEquals(List.of(), left.toList(), "the buildroot (subordinate ids' files) is removed");
         }
         RUN.run(Command.of("rm", "-rf", scratch.toString()), LogSink.NONE);
+    }
+
+    /**
+     * Makes the account (if needed) and the directories it works in; returns its uid, gid
+     * and first subordinate uid.
+     */
+    static long[] prepare(Path state, Path scratch) throws IOException {
+        assertEquals(0, ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue(),
+                "this test makes a user account: it runs as root, as CI does");
+        long[] ids = account();
+        Files.createDirectories(state);
+        Files.createDirectories(scratch);
+        for (Path p : List.of(HOME, state, scratch)) {
+            Files.setAttribute(p, "unix:uid", (int) ids[0]);
+            Files.setAttribute(p, "unix:gid", (int) ids[1]);
+        }
+        return ids;
+    }
+
+    /** Runs {@link UnprivilegedBuild} as the account with {@code setpriv}; returns the outcome it wrote. */
+    static Properties runAsAccount(Path state, Path scratch, String what) throws Exception {
+        Path out = scratch.resolve("outcome.properties");
+        List<String> classpath = classpath(HOME.resolve("classpath"));
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER,
+                "--init-groups", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(":", classpath), UnprivilegedBuild.class.getName(), state.toString(),
+                scratch.toString(), out.toString(), what));
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(scratch.toFile()).redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("jvm.out").toFile());
+        builder.environment().put("HOME", HOME.toString());
+        builder.environment().put("USER", USER);
+        builder.environment().put("LOGNAME", USER);
+        Process child = builder.start();
+        child.getOutputStream().close();
+        // mmdebstrap --mode=unshare once per machine (minutes on a loaded machine), then the build
+        boolean finished = child.waitFor(45, TimeUnit.MINUTES);
+        if (!finished) {
+            ProcessRunner.killTree(child);
+        }
+        String jvmOut = Files.readString(scratch.resolve("jvm.out"));
+        assertTrue(finished, "the unprivileged build did not end within 45 minutes:\n" + tail(jvmOut));
+        assertEquals(0, child.exitValue(), () -> "the unprivileged JVM failed:\n" + tail(jvmOut));
+        Properties outcome = new Properties();
+        try (InputStream in = Files.newInputStream(out)) {
+            outcome.load(in);
+        }
+        return outcome;
     }
 
     /** Makes the account if needed, with subordinate ranges; returns its uid, gid and first subordinate uid. */
