@@ -114,7 +114,16 @@ public final class BaseChrootCache {
     private final Map<String, Integer> leases = new ConcurrentHashMap<>();
     private final AtomicInteger made = new AtomicInteger();
 
+    private final TreeRemover remover;
+
     public BaseChrootCache(Path dir, BaseMaker maker, Duration maxAge, long maxBytes, Clock clock) {
+        this(dir, maker, maxAge, maxBytes, clock, TreeRemover.PLAIN);
+    }
+
+    /** @param remover how bases and leftovers are removed (in the unprivileged mode: inside a user namespace) */
+    public BaseChrootCache(Path dir, BaseMaker maker, Duration maxAge, long maxBytes, Clock clock,
+            TreeRemover remover) {
+        this.remover = remover;
         this.dir = dir;
         this.maker = maker;
         this.maxAge = maxAge;
@@ -194,7 +203,7 @@ public final class BaseChrootCache {
             log.line("base chroot " + id + " made in " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
                     + " s");
         } finally {
-            Trees.delete(temp);
+            remover.delete(temp);
         }
     }
 
@@ -274,7 +283,7 @@ public final class BaseChrootCache {
             }
             Path trash = dir.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir.resolve(id), trash, StandardCopyOption.ATOMIC_MOVE);
-            Trees.delete(trash);
+            remover.delete(trash);
             return true;
         } catch (IOException e) {
             LOG.warnf("cannot evict base chroot %s: %s", id, e.getMessage());
@@ -295,7 +304,7 @@ public final class BaseChrootCache {
                     if (isLockedElsewhere(id)) {
                         continue; // another process is making this base right now
                     }
-                    Trees.delete(child);
+                    remover.delete(child);
                     removed.add(child);
                 }
             }

@@ -47,11 +47,18 @@ public final class Buildroot implements AutoCloseable {
     private final long namespacePid;
     private final int builderUid;
     private final ProcessRunner runner;
+    private final boolean userNamespace;
+    private final TreeRemover remover;
+    private final Path sharedAptCache;
+    private final java.util.concurrent.atomic.AtomicInteger staged = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean killed;
     private boolean closed;
 
     Buildroot(BuildrootId id, Path dir, BaseChrootCache.Lease base, Process holder, long namespacePid, int builderUid,
-            ProcessRunner runner) {
+            ProcessRunner runner, boolean userNamespace, TreeRemover remover, Path sharedAptCache) {
+        this.sharedAptCache = sharedAptCache;
+        this.userNamespace = userNamespace;
+        this.remover = remover;
         this.id = id;
         this.dir = dir;
         this.base = base;
@@ -86,11 +93,47 @@ public final class Buildroot implements AutoCloseable {
         return dir.resolve("upper");
     }
 
-    /** A path of the chroot as this (host) process can reach it, through the holder's mount namespace. */
-    public Path hostPath(String chrootPath) {
-        String relative = chrootPath.startsWith("/") ? chrootPath.substring(1) : chrootPath;
-        return Path.of("/proc", Long.toString(namespacePid), "root").resolve(merged().toString().substring(1))
-                .resolve(relative);
+    /**
+     * Writes a file into the chroot as its root (mode 0644, parent directories made):
+     * staged in this buildroot's own directory, then copied in by {@code install} inside
+     * the namespaces, since in the unprivileged mode the chroot's files belong to
+     * subordinate ids this process cannot write.
+     */
+    public void writeFile(String chrootPath, byte[] content, LogSink log) {
+        if (!chrootPath.startsWith("/") || chrootPath.contains("/../")) {
+            throw new IllegalArgumentException("a chroot path must be absolute and plain: " + chrootPath);
+        }
+        Path stage = dir.resolve("staged-" + staged.incrementAndGet());
+        try {
+            java.nio.file.Files.write(stage, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage " + chrootPath + " in " + dir, e);
+        }
+        List<String> argv = new ArrayList<>(enter());
+        argv.addAll(List.of("install", "-D", "-m", "0644", "-o", "0", "-g", "0", stage.toString(),
+                merged().toString() + chrootPath));
+        runner.run(Command.of(argv).withTimeout(Duration.ofMinutes(1)), log);
+    }
+
+    /**
+     * Adds the packages apt fetched into this buildroot's own archive directory to the
+     * shared cache (hard links, made inside the namespaces since in the unprivileged mode
+     * they belong to subordinate ids; a name already there is left as it is), so the next
+     * build with the same build-deps downloads nothing.
+     *
+     * @return how many packages were added
+     */
+    public int shareDownloads(LogSink log) {
+        List<String> argv = new ArrayList<>(enter());
+        argv.addAll(List.of("/bin/sh", "-c", "n=0; for f in \"$1\"/*.deb; do [ -f \"$f\" ] || continue; "
+                + "t=\"$2/${f##*/}\"; if [ ! -e \"$t\" ] && ln \"$f\" \"$t\" 2>/dev/null; then n=$((n+1)); fi; done; "
+                + "echo \"$n\"", "share", dir.resolve("apt").toString(), sharedAptCache.toString()));
+        String out = runner.run(Command.of(argv).withTimeout(Duration.ofMinutes(2)), LogSink.NONE).output().strip();
+        int added = out.matches("[0-9]+") ? Integer.parseInt(out) : 0;
+        if (added > 0) {
+            log.line(added + " package(s) added to the shared apt cache");
+        }
+        return added;
     }
 
     /** Runs a command inside the chroot; see {@link ChrootCommand}. */
@@ -124,9 +167,17 @@ public final class Buildroot implements AutoCloseable {
         return Command.of(argv).withTimeout(command.timeout());
     }
 
-    /** {@code nsenter} into the holder's mount, PID, IPC and UTS namespaces. */
+    /**
+     * {@code nsenter} into the holder's mount, PID, IPC and UTS namespaces (in the unprivileged
+     * mode its user namespace first, as its root: nsenter's default uid and gid 0 there).
+     */
     List<String> enter() {
-        return List.of("nsenter", "--target", Long.toString(namespacePid), "--mount", "--pid", "--ipc", "--uts", "--");
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(namespacePid)));
+        if (userNamespace) {
+            argv.add("--user");
+        }
+        argv.addAll(List.of("--mount", "--pid", "--ipc", "--uts", "--"));
+        return argv;
     }
 
     /** Whether {@link #kill()} ran: a command that failed after it failed because of it. */
@@ -175,7 +226,7 @@ public final class Buildroot implements AutoCloseable {
                 // the holder is killed below anyway
             }
             kill();
-            Trees.delete(dir);
+            remover.delete(dir);
         } catch (UncheckedIOException e) {
             LOG.warnf("buildroot %s: %s; the next start removes it", id, e.getMessage());
         } finally {

@@ -13,6 +13,11 @@ public enum IsolationMode {
 
     /** ROOT when this process runs as uid 0. */
     public static IsolationMode ofThisProcess() {
-        return "root".equals(System.getProperty("user.name")) ? ROOT : UNPRIVILEGED;
+        try {
+            Object uid = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+            return ((Number) uid).intValue() == 0 ? ROOT : UNPRIVILEGED;
+        } catch (java.io.IOException e) {
+            return "root".equals(System.getProperty("user.name")) ? ROOT : UNPRIVILEGED;
+        }
     }
 }

@@ -1,13 +1,9 @@
 package org.debian.bootc.executor.service;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -98,7 +93,6 @@ public final class BuildPipeline {
     private final ArtifactStore store;
     private final ComposeRepositories composeRepositories;
     private final ScheduledExecutorService watchdog;
-    private final ReentrantLock aptCacheLock = new ReentrantLock();
 
     public BuildPipeline(Settings settings, ArchiveResolver archives, BaseChrootCache bases, BuildrootFactory buildroots,
             SourceFetcher sources, ArtifactStore store, ComposeRepositories composeRepositories,
@@ -148,8 +142,13 @@ public final class BuildPipeline {
                     settings.aptCache(), composeRepositories.of(request.composeId()), log))) {
                 running.attach(root);
                 moveInto(downloads, root.buildDir());
-                downloaded[0] = stage(log, "build-deps", () -> withAptCache(log,
-                        () -> installBuildDeps(root, request, running, dsc, log)));
+                downloaded[0] = stage(log, "build-deps", () -> {
+                    try {
+                        return installBuildDeps(root, request, running, dsc, log);
+                    } finally {
+                        shareDownloads(root, log);
+                    }
+                });
                 ChrootInfo info = stage(log, "chroot-ready", () -> {
                     ChrootInfo ready = new ChrootInfo(root.id(), lease.id(), installed(root, running, log));
                     log.line(ready.installed().size() + " packages installed in buildroot " + root.id());
@@ -214,6 +213,9 @@ public final class BuildPipeline {
         log.line("Architecture: " + request.architecture() + "  Suite: " + request.suite() + "  Build type: "
                 + request.buildType().wireName() + request.buildProfile().map(p -> "  Profile: " + p).orElse(""));
         log.line("Buildroot: " + running.buildrootId() + "  Deadline: " + running.deadline());
+        log.line("Isolation: " + (buildroots.mode() == org.debian.bootc.executor.buildroot.IsolationMode.ROOT
+                ? "root (the executor runs as root)"
+                : "unprivileged (user " + System.getProperty("user.name") + ", a user namespace of its subordinate ids)"));
         if (!request.architecture().equals(settings.architecture())) {
             throw new ConfigError("architecture '" + request.architecture() + "' is not the one this executor builds for ('"
                     + settings.architecture() + "')");
@@ -255,13 +257,8 @@ public final class BuildPipeline {
                     String key = repo.signedBy().get();
                     boolean armoured = key.strip().startsWith("-----BEGIN PGP");
                     String keyring = "/etc/apt/keyrings/bootc-extra-" + n + (armoured || key.endsWith(".asc") ? ".asc" : ".gpg");
-                    Path target = root.hostPath(keyring);
-                    Files.createDirectories(target.getParent());
-                    if (armoured) {
-                        Files.writeString(target, key);
-                    } else {
-                        Files.copy(Path.of(key), target, StandardCopyOption.REPLACE_EXISTING);
-                    }
+                    byte[] content = armoured ? key.getBytes(StandardCharsets.UTF_8) : Files.readAllBytes(Path.of(key));
+                    writeInto(root, keyring, content, log);
                     options = "signed-by=" + keyring;
                 }
                 lines.add("deb [" + options + "] " + repo.uri() + " " + repo.suite()
@@ -269,12 +266,12 @@ public final class BuildPipeline {
             }
             if (composeRepositories.of(request.composeId()).isPresent()) {
                 lines.add("deb [trusted=yes] file:/srv/compose-repo ./");
-                Files.writeString(root.hostPath("/etc/apt/preferences.d/bootc-compose"),
-                        "Package: *\nPin: origin \"\"\nPin-Priority: 990\n");
+                writeInto(root, "/etc/apt/preferences.d/bootc-compose",
+                        "Package: *\nPin: origin \"\"\nPin-Priority: 990\n".getBytes(StandardCharsets.UTF_8), log);
             }
             if (!lines.isEmpty()) {
                 String list = "/etc/apt/sources.list.d/bootc-extra.list";
-                Files.writeString(root.hostPath(list), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+                writeInto(root, list, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8), log);
                 lines.forEach(l -> log.line("extra source: " + l));
                 // only the extra sources are fetched: the base's lists already match the archive's InRelease
                 root.run(ChrootCommand.asRoot(remaining(running), "apt-get", "update", "-o",
@@ -306,6 +303,15 @@ public final class BuildPipeline {
         } catch (CommandFailedException e) {
             throw Diagnosis.apt("installing the build dependencies", e,
                     (m, c) -> new PackageManagerError(m, c.lastLines(), c));
+        }
+    }
+
+    private static void writeInto(Buildroot root, String chrootPath, byte[] content, BuildLog log) {
+        try {
+            root.writeFile(chrootPath, content, log);
+        } catch (CommandFailedException | java.io.UncheckedIOException e) {
+            throw new RootError("cannot write " + chrootPath + " into buildroot " + root.id() + ": " + e.getMessage(),
+                    List.of(), e);
         }
     }
 
@@ -403,27 +409,15 @@ public final class BuildPipeline {
     }
 
     /**
-     * apt locks {@code /var/cache/apt/archives} while it works and fails at once when
-     * another apt holds it; the cache is shared by every buildroot (and every executor
-     * on the machine), so build-dep installs take turns: a lock in this JVM, then a file
-     * lock beside the cache for other processes.
+     * What apt fetched into the buildroot's own archive directory goes to the shared
+     * cache (every build has its own apt lock and partial directory, so builds running
+     * at once never wait for each other's apt); a failure here costs only a download later.
      */
-    private <T> T withAptCache(BuildLog log, Stage<T> stage) {
-        aptCacheLock.lock();
-        try (FileChannel channel = FileChannel.open(settings.aptCache().resolveSibling("apt-archives.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                log.line("waiting for another executor's apt to finish with the shared package cache");
-                lock = channel.lock();
-            }
-            try (FileLock held = lock) {
-                return stage.run();
-            }
-        } catch (IOException e) {
-            throw new RootError("cannot lock the shared apt cache: " + e.getMessage(), List.of(), e);
-        } finally {
-            aptCacheLock.unlock();
+    private static void shareDownloads(Buildroot root, BuildLog log) {
+        try {
+            root.shareDownloads(log);
+        } catch (CommandFailedException e) {
+            log.line("warning: the downloaded packages were not added to the shared apt cache: " + e.getMessage());
         }
     }
 

@@ -18,6 +18,7 @@ import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BuildrootFactory;
 import org.debian.bootc.executor.buildroot.IsolationMode;
 import org.debian.bootc.executor.buildroot.Mmdebstrap;
+import org.debian.bootc.executor.buildroot.TreeRemover;
 import org.debian.bootc.executor.process.ProcessRunner;
 import org.debian.bootc.executor.source.SourceFetcher;
 
@@ -64,9 +65,10 @@ public final class Workspace {
         IsolationMode mode = IsolationMode.ofThisProcess();
         this.bases = new BaseChrootCache(state.resolve("bases"),
                 new Mmdebstrap(runner, mode, options.builderUid(), options.mmdebstrapTimeout()),
-                options.cacheMaxAge(), options.cacheMaxBytes(), Clock.systemUTC());
+                options.cacheMaxAge(), options.cacheMaxBytes(), Clock.systemUTC(),
+                TreeRemover.of(mode, runner, options.builderUid()));
         this.buildroots = new BuildrootFactory(state.resolve("buildroots").resolve(options.executorId()), runner,
-                options.builderUid(), Duration.ofMinutes(2));
+                options.builderUid(), Duration.ofMinutes(2), mode);
         this.store = new LocalArtifactStore(state.resolve("artifacts"));
         Downloader downloader = new Downloader(Duration.ofMinutes(5));
         Path downloads = state.resolve("downloads").resolve(options.executorId());

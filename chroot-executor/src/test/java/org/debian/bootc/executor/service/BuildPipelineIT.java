@@ -172,6 +172,53 @@ class BuildPipelineIT {
     }
 
     @Test
+    void twoBuildsAtOnceBothInstallTheirBuildDepsThroughTheSharedAptCache() throws Exception {
+        // slots = 2: both want hello, absent from the shared cache, at the same moment
+        try (Stream<Path> cached = Files.list(TestWorkspace.STATE.resolve("apt-archives"))) {
+            for (Path deb : cached.filter(p -> p.getFileName().toString().startsWith("hello_")).toList()) {
+                Files.delete(deb);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no cache yet
+        }
+        SourcePackage a = TestSources.nativePackage(work, "bootc-test-slot-a", "hello", List.of("hello"));
+        SourcePackage b = TestSources.nativePackage(work, "bootc-test-slot-b", "hello", List.of("hello"));
+        String compose = "slots" + UUID.randomUUID().toString().substring(0, 8);
+        CountDownLatch start = new CountDownLatch(1);
+        CompletableFuture<BuildOutcome> one = CompletableFuture.supplyAsync(() -> {
+            await(start);
+            return build(a, compose);
+        });
+        CompletableFuture<BuildOutcome> two = CompletableFuture.supplyAsync(() -> {
+            await(start);
+            return build(b, compose);
+        });
+        start.countDown();
+        BuildOutcome first = one.get(20, TimeUnit.MINUTES);
+        BuildOutcome second = two.get(20, TimeUnit.MINUTES);
+        assertEquals(BuildResult.SUCCESS, first.result(), () -> String.join("\n", first.logTail()));
+        assertEquals(BuildResult.SUCCESS, second.result(), () -> String.join("\n", second.logTail()));
+        assertTrue(log(first).contains("Setting up hello ") && log(second).contains("Setting up hello "),
+                "each build installed hello in its own buildroot");
+        assertTrue(first.debsDownloaded() + second.debsDownloaded() >= 1, "hello was fetched");
+        try (Stream<Path> cached = Files.list(TestWorkspace.STATE.resolve("apt-archives"))) {
+            assertTrue(cached.anyMatch(p -> p.getFileName().toString().startsWith("hello_")),
+                    "hello is in the shared cache for the next build");
+        }
+        try (Stream<Path> left = Files.list(workspace.buildroots().dir())) {
+            assertEquals(List.of(), left.toList(), "both buildroots are gone");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aBuildPastItsTimeLimitIsKilledWithItsWholeNamespace() throws IOException {
         Workspace quick = TestWorkspace.create("it-timeout", Duration.ofSeconds(25));
         String marker = "bootc-sleeper-" + UUID.randomUUID();

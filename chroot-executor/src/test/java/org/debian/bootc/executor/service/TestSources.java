@@ -34,6 +34,12 @@ public final class TestSources {
      */
     public static SourcePackage nativePackage(Path workDir, String name, String buildDepends, List<String> buildCommands)
             throws IOException {
+        return nativePackage(workDir, name, "any", buildDepends, buildCommands);
+    }
+
+    /** As {@link #nativePackage(Path, String, String, List)}, its binary package of {@code architecture} (any, all). */
+    public static SourcePackage nativePackage(Path workDir, String name, String architecture, String buildDepends,
+            List<String> buildCommands) throws IOException {
         Path tree = workDir.resolve(name + "-1.0");
         Files.createDirectories(tree.resolve("debian/source"));
         Files.writeString(tree.resolve("debian/source/format"), "3.0 (native)\n");
@@ -41,7 +47,7 @@ public final class TestSources {
                 + "Maintainer: Test <test@example.invalid>\n"
                 + (buildDepends.isBlank() ? "" : "Build-Depends: " + buildDepends + "\n")
                 + "Standards-Version: 4.6.2\nRules-Requires-Root: no\n\n"
-                + "Package: " + name + "\nArchitecture: any\nDescription: executor test package\n a test\n");
+                + "Package: " + name + "\nArchitecture: " + architecture + "\nDescription: executor test package\n a test\n");
         Files.writeString(tree.resolve("debian/changelog"), name + " (1.0) unstable; urgency=medium\n\n"
                 + "  * Test package.\n\n -- Test <test@example.invalid>  Tue, 24 Nov 2026 12:00:00 +0000\n");
         StringBuilder rules = new StringBuilder("#!/usr/bin/make -f\n\nbuild build-arch build-indep:\n");
