@@ -1,8 +1,11 @@
 package org.debian.bootc.localstack;
 
 import org.debian.bootc.events.Topics;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +43,10 @@ public final class LocalStack implements AutoCloseable {
               --verbose              log at INFO instead of WARN (to stderr)
               --help                 this text
             Prints "READY kafka=localhost:<port> postgres=localhost:<port>" on stdout when both serve,
-            then runs until SIGTERM or SIGINT and stops both cleanly.""";
+            then runs until SIGTERM or SIGINT and stops both cleanly.
+            Commands on stdin, one per line (for fault tests; end of input is ignored):
+              restart kafka          stops the broker and starts it on the same port and data, then
+                                     prints "RESTARTED kafka=localhost:<port>\"""";
 
     private final Path dataDir;
     private final EmbeddedKafka kafka;
@@ -232,7 +238,37 @@ public final class LocalStack implements AutoCloseable {
         }
         out.println("READY kafka=" + stack.kafka().bootstrapServers() + " postgres=localhost:" + stack.postgres().port());
         out.flush();
+        Thread control = new Thread(() -> readCommands(stack, System.in, out, System.err), "local-stack-commands");
+        control.setDaemon(true);
+        control.start();
         stopped.await();
+    }
+
+    /** Runs the commands read from {@code in} (see {@link #USAGE}) until its end; an unknown one is reported. */
+    static void readCommands(LocalStack stack, InputStream in, PrintStream out, PrintStream err) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                String command = line.strip();
+                if (command.isEmpty()) {
+                    continue;
+                }
+                if (command.equals("restart kafka")) {
+                    try {
+                        stack.kafka().restart();
+                        out.println("RESTARTED kafka=" + stack.kafka().bootstrapServers());
+                    } catch (RuntimeException e) {
+                        err.println("local-stack: restart kafka failed: " + describe(e));
+                    }
+                } else {
+                    err.println("local-stack: unknown command '" + command + "' on stdin (known: restart kafka)");
+                }
+                out.flush();
+                err.flush();
+            }
+        } catch (IOException e) {
+            err.println("local-stack: cannot read commands from stdin: " + e.getMessage());
+        }
     }
 
     private static String describe(Throwable e) {
