@@ -37,6 +37,7 @@ import org.debian.bootc.executor.failure.BuildFailure;
 import org.debian.bootc.executor.failure.BuildTimeout;
 import org.debian.bootc.executor.failure.Cancelled;
 import org.debian.bootc.executor.failure.ConfigError;
+import org.debian.bootc.executor.failure.Interrupted;
 import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.PackageManagerError;
 import org.debian.bootc.executor.failure.RootError;
@@ -134,6 +135,7 @@ public final class BuildPipeline {
         ScheduledFuture<?> timer = watchdog.schedule(running::timeOut, untilDeadline, TimeUnit.MILLISECONDS);
         try {
             header(request, running, log);
+            stopIfAsked(running);
             Path dsc = stage(log, "fetch source", () -> sources.fetch(request.source(), downloads, log));
             stopIfAsked(running);
             BaseChrootCache.Lease lease = stage(log, "base chroot", () -> bases.acquire(baseKey(request, log), log));
@@ -175,6 +177,9 @@ public final class BuildPipeline {
         }
         if (failure.isPresent() && running.cancelReason().isPresent()) {
             failure = Optional.of(new Cancelled("cancelled: " + running.cancelReason().get(),
+                    failure.get().lastLines(), failure.get()));
+        } else if (failure.isPresent() && running.interruptReason().isPresent()) {
+            failure = Optional.of(new Interrupted("interrupted: " + running.interruptReason().get(),
                     failure.get().lastLines(), failure.get()));
         } else if (failure.isPresent() && running.timedOut()) {
             failure = Optional.of(new BuildTimeout("the build ran past its limit of "
@@ -429,6 +434,9 @@ public final class BuildPipeline {
     private static void stopIfAsked(RunningBuild running) {
         if (running.cancelReason().isPresent()) {
             throw new Cancelled("cancelled: " + running.cancelReason().get());
+        }
+        if (running.interruptReason().isPresent()) {
+            throw new Interrupted("interrupted: " + running.interruptReason().get());
         }
         if (running.timedOut()) {
             throw new BuildTimeout("the build ran past its deadline " + running.deadline());
