@@ -187,13 +187,14 @@ public final class BuildPipeline {
                     failure.get()));
         }
         BuildResult result = failure.map(BuildFailure::result).orElse(BuildResult.SUCCESS);
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         log.line("");
+        log.line("Build took " + millis + " ms");
+        // the very last line: the scheduler quotes logTail's last line as the attempt's reason
         failure.ifPresentOrElse(
                 f -> log.line("Status: " + result.wireName() + " (" + f.getClass().getSimpleName() + ", exit code "
                         + f.exitCode() + "): " + f.getMessage()),
                 () -> log.line("Status: successful"));
-        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        log.line("Build took " + millis + " ms");
         List<String> tail = log.tail();
         log.close();
         Optional<String> logLocation = Optional.empty();

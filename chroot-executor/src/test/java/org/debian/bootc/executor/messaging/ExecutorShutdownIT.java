@@ -199,8 +199,10 @@ class ExecutorShutdownIT {
             assertEquals(BuildResult.ERROR, result.result(), "infrastructure, not the package: the scheduler retries");
             assertEquals(1, result.attempt());
             assertEquals(chroot.buildrootId(), result.buildrootId());
-            assertTrue(result.logTail().contains("Status: error (Interrupted, exit code 61): interrupted: executor "
-                    + "shutdown-it is shutting down"), result.logTail());
+            List<String> tail = result.logTail().strip().lines().toList();
+            assertTrue(tail.get(tail.size() - 1).startsWith("Status: error (Interrupted, exit code 61): interrupted: "
+                    + "executor shutdown-it is shutting down"), "the last line, which the scheduler quotes as the "
+                    + "attempt's reason: " + result.logTail());
             String log = Files.readString(Path.of(URI.create(result.logLocation())));
             assertTrue(log.contains("sleeping for the shutdown test"), "the stored log has the build's output");
             given().when().get("/builds/" + task.taskId().value() + "/1/log").then().statusCode(200)
@@ -213,7 +215,7 @@ class ExecutorShutdownIT {
             PackageBuilt refused = decode(EventType.PACKAGE_BUILT,
                     built.await(r -> late.taskId().value().equals(r.key()), Duration.ofSeconds(60)));
             assertEquals(BuildResult.ERROR, refused.result());
-            assertTrue(refused.logTail().contains("was shutting down when the attempt arrived; it did not start"),
+            assertTrue(refused.logTail().strip().endsWith("was shutting down when the attempt arrived; it did not start"),
                     refused.logTail());
             assertFalse(ready.drain(Duration.ofSeconds(1)).stream().anyMatch(r -> late.taskId().value().equals(r.key())),
                     "no chroot-ready: no buildroot was made for it");
