@@ -84,4 +84,13 @@ public interface ExecutorConfig {
     /** How many of the log's last lines {@code package-built} carries as {@code logTail}. */
     @WithDefault("30")
     int logTailLines();
+
+    /**
+     * On shutdown (SIGTERM), how long the executor waits for its interrupted builds to
+     * clean up (namespace killed, buildroot unmounted and removed) and report
+     * {@code package-built}; past it, every program they still run is killed and the
+     * executor stops anyway. Keep it well under Kubernetes' terminationGracePeriodSeconds.
+     */
+    @WithDefault("30s")
+    Duration shutdownGrace();
 }

@@ -16,7 +16,7 @@ import org.debian.bootc.events.BuildResult;
  */
 public abstract sealed class BuildFailure extends RuntimeException
         permits ConfigError, BuildError, BuildTimeout, RootError, SourceError, PackageManagerError,
-        ArchiveUnreachable, Cancelled, DiskFull {
+        ArchiveUnreachable, Cancelled, Interrupted, DiskFull {
 
     private final List<String> lastLines;
 

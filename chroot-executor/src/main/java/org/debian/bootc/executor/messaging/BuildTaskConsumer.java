@@ -1,7 +1,6 @@
 package org.debian.bootc.executor.messaging;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +17,6 @@ import org.debian.bootc.events.ExecutorId;
 import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.executor.service.BuildMetrics;
-import org.debian.bootc.executor.service.BuildOutcome;
 import org.debian.bootc.executor.service.BuildService;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -61,13 +59,12 @@ public class BuildTaskConsumer {
         TraceParent trace = TraceParent.fromHeaders(record.headers()).orElse(null);
         long started = System.nanoTime();
         AtomicBoolean ready = new AtomicBoolean();
-        Optional<BuildOutcome> outcome = builds.build(task, chroot -> {
+        builds.build(task, chroot -> {
             publisher.publish(new ChrootReady(chroot.buildrootId(), task.taskId(), task.attempt(), task.composeId(),
                     executorId, task.architecture(), chroot.baseKey(), chroot.installed()), trace);
             ready.set(true);
             metrics.chrootReady(task.architecture(), Duration.ofNanos(System.nanoTime() - started));
-        });
-        outcome.ifPresent(o -> {
+        }, o -> {
             publisher.publish(new PackageBuilt(task.taskId(), task.attempt(), task.composeId(), executorId,
                     o.buildrootId(), o.result(), o.artifacts(), o.logLocation().orElse(null),
                     o.failure().isPresent() ? String.join("\n", o.logTail()) : null, o.durationMillis()), trace);

@@ -31,6 +31,9 @@ public final class ProcessRunner {
     /** Output kept in memory beyond this is dropped from the head: the last lines explain a failure. */
     private static final int CAPTURE_LIMIT = 1024 * 1024;
 
+    /** The programs this runner started that still run, for {@link #terminateAll(Duration)}. */
+    private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Runs {@code command} to its end, sending each output line to {@code sink}. */
     public CommandResult run(Command command, LogSink sink) {
         return run(command, sink, process -> {
@@ -53,6 +56,15 @@ public final class ProcessRunner {
             throw new CommandFailedException("cannot start " + command.program() + ": " + e.getMessage(),
                     command.argv(), null, false, "", List.of(), Duration.ZERO);
         }
+        live.add(process);
+        try {
+            return await(command, sink, started, process, begin);
+        } finally {
+            live.remove(process);
+        }
+    }
+
+    private CommandResult await(Command command, LogSink sink, Consumer<Process> started, Process process, long begin) {
         started.accept(process);
         Capture capture = new Capture(process.getInputStream(), sink, command.program());
         boolean finished;
@@ -85,6 +97,38 @@ public final class ProcessRunner {
         capture.join();
         return new CommandFailedException(summary, command.argv(), status, timedOut, capture.text(),
                 capture.lastLines(), Duration.ofNanos(System.nanoTime() - begin));
+    }
+
+    /**
+     * Stops every program this runner started that still runs (the executor shuts down):
+     * each gets SIGTERM first, so a program such as mmdebstrap can remove its own mounts,
+     * then whatever still runs after {@code patience}, with all its descendants, SIGKILL.
+     * Each caller waiting in {@link #run} then gets a {@link CommandFailedException}.
+     *
+     * @return how many programs were running
+     */
+    public int terminateAll(Duration patience) {
+        List<Process> now = List.copyOf(live);
+        // its descendants as they are now: once it dies they are re-parented and no longer listed
+        java.util.Map<Process, List<ProcessHandle>> descendants = new java.util.HashMap<>();
+        now.forEach(p -> descendants.put(p, p.descendants().toList()));
+        now.forEach(Process::destroy);
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (Process process : now) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    LOG.warnf("%s (pid %d) did not stop on SIGTERM within %d s; killed", process.info().command()
+                            .orElse("a program"), process.pid(), patience.toSeconds());
+                    killTree(process);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                killTree(process);
+            }
+            descendants.get(process).stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+        return now.size();
     }
 
     /** Kills the program and everything it started; children are listed first, as they are re-parented once it dies. */

@@ -37,6 +37,7 @@ import org.debian.bootc.executor.failure.BuildFailure;
 import org.debian.bootc.executor.failure.BuildTimeout;
 import org.debian.bootc.executor.failure.Cancelled;
 import org.debian.bootc.executor.failure.ConfigError;
+import org.debian.bootc.executor.failure.Interrupted;
 import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.PackageManagerError;
 import org.debian.bootc.executor.failure.RootError;
@@ -134,6 +135,7 @@ public final class BuildPipeline {
         ScheduledFuture<?> timer = watchdog.schedule(running::timeOut, untilDeadline, TimeUnit.MILLISECONDS);
         try {
             header(request, running, log);
+            stopIfAsked(running);
             Path dsc = stage(log, "fetch source", () -> sources.fetch(request.source(), downloads, log));
             stopIfAsked(running);
             BaseChrootCache.Lease lease = stage(log, "base chroot", () -> bases.acquire(baseKey(request, log), log));
@@ -176,19 +178,23 @@ public final class BuildPipeline {
         if (failure.isPresent() && running.cancelReason().isPresent()) {
             failure = Optional.of(new Cancelled("cancelled: " + running.cancelReason().get(),
                     failure.get().lastLines(), failure.get()));
+        } else if (failure.isPresent() && running.interruptReason().isPresent()) {
+            failure = Optional.of(new Interrupted("interrupted: " + running.interruptReason().get(),
+                    failure.get().lastLines(), failure.get()));
         } else if (failure.isPresent() && running.timedOut()) {
             failure = Optional.of(new BuildTimeout("the build ran past its limit of "
                     + settings.buildTimeout().toSeconds() + " s and was killed", failure.get().lastLines(),
                     failure.get()));
         }
         BuildResult result = failure.map(BuildFailure::result).orElse(BuildResult.SUCCESS);
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         log.line("");
+        log.line("Build took " + millis + " ms");
+        // the very last line: the scheduler quotes logTail's last line as the attempt's reason
         failure.ifPresentOrElse(
                 f -> log.line("Status: " + result.wireName() + " (" + f.getClass().getSimpleName() + ", exit code "
                         + f.exitCode() + "): " + f.getMessage()),
                 () -> log.line("Status: successful"));
-        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        log.line("Build took " + millis + " ms");
         List<String> tail = log.tail();
         log.close();
         Optional<String> logLocation = Optional.empty();
@@ -429,6 +435,9 @@ public final class BuildPipeline {
     private static void stopIfAsked(RunningBuild running) {
         if (running.cancelReason().isPresent()) {
             throw new Cancelled("cancelled: " + running.cancelReason().get());
+        }
+        if (running.interruptReason().isPresent()) {
+            throw new Interrupted("interrupted: " + running.interruptReason().get());
         }
         if (running.timedOut()) {
             throw new BuildTimeout("the build ran past its deadline " + running.deadline());

@@ -62,9 +62,12 @@ public class BuildService {
     /**
      * Builds one task attempt to its end.
      *
+     * @param onEnd reports the outcome ({@code package-built}); the attempt counts as running here until it
+     *        returned, so a shutdown waits for the report, not only for the build
      * @return empty when this executor already runs that attempt (the task was delivered twice)
      */
-    public Optional<BuildOutcome> build(BuildTaskDispatched task, Consumer<ChrootInfo> onReady) {
+    public Optional<BuildOutcome> build(BuildTaskDispatched task, Consumer<ChrootInfo> onReady,
+            Consumer<BuildOutcome> onEnd) {
         RunningBuild build = new RunningBuild(task.taskId(), task.attempt(), BuildrootId.random(),
                 Instant.now().plus(config.buildTimeout()));
         if (!running.start(build)) {
@@ -73,7 +76,9 @@ public class BuildService {
             return Optional.empty();
         }
         try {
-            return Optional.of(workspace.pipeline().run(request(task), build, onReady));
+            BuildOutcome outcome = workspace.pipeline().run(request(task), build, onReady);
+            onEnd.accept(outcome);
+            return Optional.of(outcome);
         } finally {
             running.finish(build);
         }

@@ -20,6 +20,7 @@ public final class RunningBuild {
     private final Instant deadline;
     private volatile Buildroot buildroot;
     private volatile String cancelReason;
+    private volatile String interruptReason;
     private volatile boolean timedOut;
 
     public RunningBuild(TaskId taskId, int attempt, BuildrootId buildrootId, Instant deadline) {
@@ -47,7 +48,7 @@ public final class RunningBuild {
 
     void attach(Buildroot root) {
         this.buildroot = root;
-        if (cancelReason != null || timedOut) {
+        if (cancelReason != null || interruptReason != null || timedOut) {
             root.kill();
         }
     }
@@ -59,6 +60,22 @@ public final class RunningBuild {
         if (root != null) {
             root.kill();
         }
+    }
+
+    /**
+     * The executor shuts down: the build's processes are killed now, and it ends as
+     * {@code Interrupted} (result {@code error}, so the scheduler runs the task again).
+     */
+    public void interrupt(String reason) {
+        interruptReason = reason;
+        Buildroot root = buildroot;
+        if (root != null) {
+            root.kill();
+        }
+    }
+
+    public Optional<String> interruptReason() {
+        return Optional.ofNullable(interruptReason);
     }
 
     /** The build ran past its deadline: its processes are killed now, and it ends as {@code BuildTimeout}. */

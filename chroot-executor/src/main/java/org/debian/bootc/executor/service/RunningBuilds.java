@@ -23,6 +23,8 @@ public class RunningBuilds {
 
     private final Map<String, RunningBuild> running = new ConcurrentHashMap<>();
     private final Map<String, Cancellation> early = new ConcurrentHashMap<>();
+    private final Object finished = new Object();
+    private volatile String stopping;
 
     private record Cancellation(String reason, Instant at) {
     }
@@ -39,12 +41,64 @@ public class RunningBuilds {
             if (cancelled != null) {
                 build.cancel(cancelled.reason());
             }
+            String reason = stopping;
+            if (reason != null) {
+                // the executor shuts down: an attempt that arrives now ends at once, before it fetches anything
+                build.interrupt(reason);
+            }
         }
         return added;
     }
 
     public void finish(RunningBuild build) {
         running.remove(key(build.taskId(), build.attempt()), build);
+        synchronized (finished) {
+            finished.notifyAll();
+        }
+    }
+
+    /**
+     * The executor shuts down: every attempt running here is interrupted (its PID namespace
+     * killed now), and every attempt that starts from now on ends at once the same way.
+     *
+     * @param reason why the running attempts stop
+     * @param lateReason why an attempt that arrives from now on does not start
+     * @return the attempts that were running
+     */
+    public List<RunningBuild> interruptAll(String reason, String lateReason) {
+        stopping = lateReason;
+        List<RunningBuild> now = List.copyOf(running.values());
+        now.forEach(b -> b.interrupt(reason));
+        return now;
+    }
+
+    /** Whether {@link #interruptAll(String, String)} was called: no new build starts any more. */
+    public boolean stopping() {
+        return stopping != null;
+    }
+
+    /** The attempts running now. */
+    public List<RunningBuild> all() {
+        return List.copyOf(running.values());
+    }
+
+    /**
+     * Waits until no attempt runs here any more (each has cleaned up and reported), at most {@code limit}.
+     *
+     * @return the attempts still running when the limit was reached; empty when all finished
+     */
+    public List<RunningBuild> awaitNone(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (finished) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                finished.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+        return List.copyOf(running.values());
     }
 
     public Optional<RunningBuild> find(TaskId taskId, int attempt) {

@@ -53,6 +53,8 @@ public final class Workspace {
 
     private final Options options;
     private final ProcessRunner runner = new ProcessRunner();
+    /** mmdebstrap alone, so a shutdown can stop base creations at once without cutting short a clean-up. */
+    private final ProcessRunner baseRunner = new ProcessRunner();
     private final BaseChrootCache bases;
     private final BuildrootFactory buildroots;
     private final LocalArtifactStore store;
@@ -64,7 +66,7 @@ public final class Workspace {
         Path state = options.stateDir().toAbsolutePath();
         IsolationMode mode = IsolationMode.ofThisProcess();
         this.bases = new BaseChrootCache(state.resolve("bases"),
-                new Mmdebstrap(runner, mode, options.builderUid(), options.mmdebstrapTimeout()),
+                new Mmdebstrap(baseRunner, mode, options.builderUid(), options.mmdebstrapTimeout()),
                 options.cacheMaxAge(), options.cacheMaxBytes(), Clock.systemUTC(),
                 TreeRemover.of(mode, runner, options.builderUid()));
         this.buildroots = new BuildrootFactory(state.resolve("buildroots").resolve(options.executorId()), runner,
@@ -108,6 +110,27 @@ public final class Workspace {
 
     public ProcessRunner runner() {
         return runner;
+    }
+
+    /**
+     * Stops the base creations (mmdebstrap) under way: SIGTERM, so mmdebstrap removes its own
+     * mounts, then SIGKILL after {@code patience}. Their builds end with a failure.
+     *
+     * @return how many were running
+     */
+    public int stopBaseCreations(Duration patience) {
+        return baseRunner.terminateAll(patience);
+    }
+
+    /**
+     * Stops every program a build started that still runs, clean-ups too (the last step
+     * of a shutdown whose builds did not end in time): SIGTERM, then SIGKILL after
+     * {@code patience}. What is left on disk the next start removes.
+     *
+     * @return how many were running
+     */
+    public int stopAllPrograms(Duration patience) {
+        return baseRunner.terminateAll(patience) + runner.terminateAll(patience);
     }
 
     /** Removes what dead builds and interrupted base creations left. Call before the first build. */

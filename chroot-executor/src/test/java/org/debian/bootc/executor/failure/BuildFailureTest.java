@@ -27,10 +27,11 @@ class BuildFailureTest {
         expected.put(PackageManagerError.class, "40 failure");
         expected.put(ArchiveUnreachable.class, "50 error");
         expected.put(Cancelled.class, "60 error");
+        expected.put(Interrupted.class, "61 error");
         expected.put(DiskFull.class, "70 error");
         List<BuildFailure> all = List.of(new ConfigError("x"), new BuildError("x"), new BuildTimeout("x"),
                 new RootError("x"), new SourceError("x"), new PackageManagerError("x"), new ArchiveUnreachable("x"),
-                new Cancelled("x"), new DiskFull("x"));
+                new Cancelled("x"), new Interrupted("x"), new DiskFull("x"));
         Map<Class<?>, String> actual = all.stream().collect(Collectors.toMap(Object::getClass,
                 f -> f.exitCode() + " " + f.result().wireName(), (a, b) -> a, LinkedHashMap::new));
         assertEquals(expected, actual);

@@ -61,6 +61,63 @@ class ProcessRunnerTest {
                 "the grandchild is gone too");
     }
 
+    /** Runs {@code command} on a thread of its own; the future ends with what run() threw. */
+    private java.util.concurrent.CompletableFuture<CommandResult> inBackground(Command command) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.run(command, LogSink.NONE));
+    }
+
+    private static boolean anyProcessNamed(String marker) {
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(marker));
+    }
+
+    private void awaitRunning(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!anyProcessNamed(marker) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(anyProcessNamed(marker), "the program started");
+    }
+
+    @Test
+    void terminateAllStopsEveryRunningProgramWithSigtermAndWhatItStarted() throws Exception {
+        String marker = "runner-term-" + UUID.randomUUID();
+        var first = inBackground(Command.of("sh", "-c", "sh -c 'sleep 300; : " + marker + "' & wait")
+                .withTimeout(Duration.ofMinutes(10)));
+        var second = inBackground(Command.of("sh", "-c", "sleep 300; : " + marker + "-2")
+                .withTimeout(Duration.ofMinutes(10)));
+        awaitRunning(marker + "-2");
+        awaitRunning(marker + "'");
+        long started = System.nanoTime();
+        assertEquals(2, runner.terminateAll(Duration.ofSeconds(5)));
+        for (var run : List.of(first, second)) {
+            var thrown = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> run.get(15, java.util.concurrent.TimeUnit.SECONDS));
+            CommandFailedException e = (CommandFailedException) thrown.getCause();
+            assertEquals(OptionalInt.of(128 + 15), e.exitCode(), e.getMessage());
+            assertTrue(e.getMessage().contains("killed by signal 15"), e.getMessage());
+        }
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5, "SIGTERM was enough");
+        assertFalse(anyProcessNamed(marker), "no program and no program it started survives");
+        assertEquals(0, runner.terminateAll(Duration.ofSeconds(1)), "nothing runs any more");
+    }
+
+    @Test
+    void aProgramThatIgnoresSigtermIsKilledAfterThePatience() throws Exception {
+        String marker = "runner-stubborn-" + UUID.randomUUID();
+        var stubborn = inBackground(Command.of("sh", "-c", "trap '' TERM; echo ready; sleep 300; : " + marker)
+                .withTimeout(Duration.ofMinutes(10)));
+        awaitRunning(marker);
+        long started = System.nanoTime();
+        assertEquals(1, runner.terminateAll(Duration.ofSeconds(1)));
+        var thrown = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> stubborn.get(15, java.util.concurrent.TimeUnit.SECONDS));
+        CommandFailedException e = (CommandFailedException) thrown.getCause();
+        assertEquals(OptionalInt.of(128 + 9), e.exitCode(), e.getMessage());
+        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        assertTrue(seconds >= 1 && seconds < 12, "killed after the patience, took " + seconds + " s");
+        assertFalse(anyProcessNamed(marker), "its sleep is gone too");
+    }
+
     @Test
     void aCommandNeedsAProgramAndAPositiveTimeout() {
         assertThrows(IllegalArgumentException.class, () -> Command.of(List.of()));

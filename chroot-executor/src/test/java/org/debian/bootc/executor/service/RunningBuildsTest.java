@@ -50,4 +50,45 @@ class RunningBuildsTest {
         running.start(late);
         assertEquals(Optional.of("compose cancelled"), late.cancelReason());
     }
+
+    @Test
+    void aShutdownInterruptsWhatRunsAndEveryAttemptThatArrivesAfterIt() throws Exception {
+        RunningBuilds running = new RunningBuilds();
+        RunningBuild one = build("c:hello:amd64", 1);
+        running.start(one);
+        assertFalse(running.stopping());
+        assertEquals(List.of(one), running.interruptAll("shutting down", "arrived while shutting down"));
+        assertTrue(running.stopping());
+        assertEquals(Optional.of("shutting down"), one.interruptReason());
+        assertEquals(Optional.empty(), one.cancelReason(), "not a cancellation: the task is run again");
+        RunningBuild late = build("c:bash:amd64", 1);
+        assertTrue(running.start(late), "registered, so its end is reported");
+        assertEquals(Optional.of("arrived while shutting down"), late.interruptReason());
+    }
+
+    @Test
+    void awaitNoneReturnsOnceTheLastBuildFinishedOrTheUnfinishedOnesAtTheLimit() throws Exception {
+        RunningBuilds running = new RunningBuilds();
+        RunningBuild one = build("c:hello:amd64", 1);
+        RunningBuild two = build("c:bash:amd64", 1);
+        running.start(one);
+        running.start(two);
+        running.finish(one);
+        long started = System.nanoTime();
+        assertEquals(List.of(two), running.awaitNone(java.time.Duration.ofMillis(300)), "two never finishes");
+        assertTrue(java.time.Duration.ofNanos(System.nanoTime() - started).toMillis() >= 300);
+        Thread finisher = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            running.finish(two);
+        });
+        finisher.start();
+        started = System.nanoTime();
+        assertEquals(List.of(), running.awaitNone(java.time.Duration.ofSeconds(30)));
+        assertTrue(java.time.Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5, "woken by finish()");
+        finisher.join();
+    }
 }
