@@ -150,6 +150,12 @@ public class AttemptRepository {
                 leaseExpiresAt, executorId, running, executorId);
     }
 
+    /** Moves the lease of an attempt that is still open to {@code until}. */
+    public int extendLease(Sql sql, String taskId, int attempt, Instant until) throws SQLException {
+        return sql.update("update attempt set lease_expires_at = ? where task_id = ? and attempt = ? and ended_at is null",
+                until, taskId, attempt);
+    }
+
     public List<Expired> expired(Sql sql, int limit) throws SQLException {
         return sql.list("""
                 select a.task_id, t.compose_id, a.attempt from attempt a join task t on t.task_id = a.task_id

@@ -266,9 +266,18 @@ public class TaskScheduler {
                 || attempt.leaseExpiresAt().isAfter(now)) {
             return; // renewed or ended meanwhile
         }
-        String holder = attempt.executorId() == null ? "no executor took it" : "held by " + attempt.executorId();
+        if (attempt.executorId() == null) {
+            // No executor has taken it yet: its record waits in build-tasks.<arch> behind other builds (or for an
+            // executor to come back), and Kafka keeps it there. A new attempt would only queue a copy behind it
+            // and use up a retry; a long queue would make tasks fail. A free Koji task stays free until a builder
+            // takes it: so does this one, its lease moved on.
+            attempts.extendLease(sql, task.taskId(), attempt.attempt(), now.plus(config.lease()));
+            LOG.infof("attempt %d of %s is still queued on build-tasks.%s since %s: no executor has taken it yet",
+                    attempt.attempt(), task.taskId(), task.architecture(), attempt.dispatchedAt());
+            return;
+        }
         String why = "lease of attempt " + attempt.attempt() + " expired at "
-                + attempt.leaseExpiresAt().truncatedTo(ChronoUnit.SECONDS) + " (" + holder + ")";
+                + attempt.leaseExpiresAt().truncatedTo(ChronoUnit.SECONDS) + " (held by " + attempt.executorId() + ")";
         attempts.end(sql, task.taskId(), attempt.attempt(), "superseded: " + why);
         outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), attempt.attempt(),
                 new ComposeId(task.composeId()), task.architecture(), why + "; a new attempt supersedes it"));

@@ -279,6 +279,32 @@ class TaskLifecycleIT {
     }
 
     @Test
+    void anAttemptNoExecutorHasTakenKeepsItsLeaseAndIsNotSuperseded() throws Exception {
+        ComposeId compose = newCompose();
+        TaskId a = taskId(compose, "queued", "amd64");
+        send(planned(compose, a));
+        send(queued(compose, "queued", "amd64", null));
+        dispatched(a, 1);
+        // its record waits behind other builds: no executor has reported it when the lease runs out
+        Fixtures.update("update attempt set lease_expires_at = now() - interval '1 second' where task_id = ?",
+                a.value());
+        Fixtures.awaitRows("""
+                select * from attempt where task_id = ? and attempt = 1 and ended_at is null and executor_id is null
+                and lease_expires_at > now() + interval '4 minutes'""", a.value());
+        assertEquals(1, rows("select * from attempt where task_id = ?", a.value()).size(), "no new attempt");
+        Map<String, Object> task = task(a);
+        assertEquals("running", task.get("status"));
+        assertEquals(1, ((Number) task.get("current_attempt")).intValue());
+
+        // an executor takes it: its heartbeat holds the lease from then on
+        send(heartbeat("late-executor", List.of("amd64"), a));
+        Fixtures.awaitRows("select * from attempt where task_id = ? and attempt = 1 and executor_id = 'late-executor'",
+                a.value());
+        send(built(a, 1, compose, "late-executor", BuildResult.SUCCESS, deb(a, "queued_1.0-1_amd64.deb")));
+        awaitTask(a, is("completed", "success"), "completed with success (attempt 1)");
+    }
+
+    @Test
     void aHeartbeatRenewsTheLeaseOfTheTasksItReportsRunning() throws Exception {
         ComposeId compose = newCompose();
         TaskId a = taskId(compose, "long", "amd64");
