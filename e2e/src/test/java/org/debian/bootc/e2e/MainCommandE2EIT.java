@@ -8,21 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,48 +44,27 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MainCommandE2EIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Host.ROOT;
     private static final Path WORK = ROOT.resolve("e2e/target/e2e");
     private static final Pattern REF = Pattern.compile("(?m)^amd64: ostree ref (\\S+) commit ([0-9a-f]{64})$");
     private static final Pattern IMAGE = Pattern.compile("(?m)^amd64: image (\\S+)@(sha256:[0-9a-f]{64})$");
 
-    private static Process registry;
+    private static Registry registry;
     private static int registryPort;
 
     @BeforeAll
     static void registry() throws Exception {
-        for (String service : List.of("compose-planner", "task-scheduler", "chroot-executor", "artifact-publisher")) {
-            Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-            assertTrue(Files.isRegularFile(jar), jar + " is missing: package the services first (mvn -B verify, then"
-                    + " mvn -B -Pe2e -pl e2e verify; or mvn -B -Pe2e verify)");
-        }
-        deleteTree(WORK);
+        Host.requirePackagedServices();
+        Host.deleteTree(WORK);
         Files.createDirectories(WORK);
-        registryPort = freePort();
-        Path config = WORK.resolve("registry.yml");
-        Files.writeString(config, "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: "
-                + WORK.resolve("registry-storage") + "\nhttp:\n  addr: 127.0.0.1:" + registryPort + "\n");
-        registry = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
-                .redirectOutput(WORK.resolve("registry.log").toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; i < 100; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        fail("docker-registry did not answer on " + registryPort + ": " + Files.readString(WORK.resolve("registry.log")));
+        registry = Registry.start(WORK);
+        registryPort = registry.port();
     }
 
     @AfterAll
     static void stopRegistry() {
         if (registry != null) {
-            registry.destroy();
+            registry.close();
         }
     }
 
@@ -116,12 +88,12 @@ class MainCommandE2EIT {
 
         // the OSTree repository holds the commit on the ref, with a kernel in the one place bootc looks
         Path repo = WORK.resolve("stack/publisher/ostree/repo");
-        assertEquals(commit, tool("ostree", "--repo=" + repo, "rev-parse", ref.group(1)).strip());
-        String modules = tool("ostree", "--repo=" + repo, "ls", commit, "/usr/lib/modules");
+        assertEquals(commit, Host.tool("ostree", "--repo=" + repo, "rev-parse", ref.group(1)).strip());
+        String modules = Host.tool("ostree", "--repo=" + repo, "ls", commit, "/usr/lib/modules");
         assertTrue(modules.lines().filter(l -> l.startsWith("d")).count() == 2, "/usr/lib/modules holds not one kernel"
                 + " directory:\n" + modules);
         // the registry serves the image the command named, a bootc image of that commit
-        JsonNode inspected = new ObjectMapper().readTree(tool("skopeo", "inspect", "--tls-verify=false",
+        JsonNode inspected = new ObjectMapper().readTree(Host.tool("skopeo", "inspect", "--tls-verify=false",
                 "docker://" + image.group(1)));
         assertEquals(image.group(2), inspected.path("Digest").asText());
         JsonNode labels = inspected.path("Labels");
@@ -136,8 +108,8 @@ class MainCommandE2EIT {
         Path rawFile = Path.of(URI.create(raw.group(1)));
         assertEquals(4L << 30, Files.size(rawFile));
         assertEquals(Long.parseLong(raw.group(3)), Files.size(rawFile));
-        assertEquals(raw.group(2), sha256(rawFile), "the raw image's sha256 is not the one announced");
-        JsonNode info = new ObjectMapper().readTree(tool("qemu-img", "info", "--output=json",
+        assertEquals(raw.group(2), Host.sha256(rawFile), "the raw image's sha256 is not the one announced");
+        JsonNode info = new ObjectMapper().readTree(Host.tool("qemu-img", "info", "--output=json",
                 Path.of(URI.create(qcow2.group(1))).toString()));
         assertEquals("qcow2", info.path("format").asText());
         assertEquals(4L << 30, info.path("virtual-size").asLong());
@@ -301,27 +273,17 @@ class MainCommandE2EIT {
         vm.type("stty -echo cols 400; PS1='# '\n");
     }
 
-    private static String sha256(Path file) throws Exception {
-        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[1 << 20];
-        try (var in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return java.util.HexFormat.of().formatHex(digest.digest());
-    }
 
     /** Runs the main command, returns what it printed; fails with its output and the services' logs if it fails. */
     private static String mainCommand(Path manifest, String name, Duration timeout) throws Exception {
-        int base = freePortRun(4);
+        int base = Host.freePortRun(4);
         Path log = WORK.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("bin/deb-bootc-compose").toString(),
                 manifest.toString()).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("BOOTC_STACK_DIR", WORK.resolve("stack").toString());
-        env.put("BOOTC_KAFKA_PORT", Integer.toString(freePort()));
-        env.put("BOOTC_POSTGRES_PORT", Integer.toString(freePort()));
+        env.put("BOOTC_KAFKA_PORT", Integer.toString(Host.freePort()));
+        env.put("BOOTC_POSTGRES_PORT", Integer.toString(Host.freePort()));
         env.put("BOOTC_REGISTRY_PORT", Integer.toString(registryPort));
         env.put("BOOTC_HTTP_PORT_BASE", Integer.toString(base));
         env.put("BOOTC_COMPOSE_TIMEOUT", Long.toString(timeout.toSeconds()));
@@ -334,72 +296,9 @@ class MainCommandE2EIT {
         String output = Files.readString(log);
         if (!ended || process.exitValue() != 0) {
             fail(name + ": bin/deb-bootc-compose " + (ended ? "exited " + process.exitValue() : "did not end") + "\n"
-                    + output + serviceLogs());
+                    + output + Host.logTails(WORK.resolve("stack/logs")));
         }
         return output;
     }
 
-    private static String serviceLogs() throws IOException {
-        StringBuilder tails = new StringBuilder();
-        Path logs = WORK.resolve("stack/logs");
-        if (Files.isDirectory(logs)) {
-            try (Stream<Path> files = Files.list(logs)) {
-                for (Path file : files.sorted().toList()) {
-                    List<String> lines = Files.readAllLines(file);
-                    tails.append("\n--- last lines of ").append(file).append('\n')
-                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
-                }
-            }
-        }
-        return tails.toString();
-    }
-
-    private static String tool(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
-        return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The first of {@code n} consecutive ports that are free now. */
-    private static int freePortRun(int n) throws IOException {
-        for (int first = 20000 + (int) (ProcessHandle.current().pid() % 1000) * 10; first < 60000; first += n) {
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (int i = 0; i < n; i++) {
-                    held.add(new ServerSocket(first + i));
-                }
-                return first;
-            } catch (IOException taken) {
-                // try the next run
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-        }
-        throw new IOException("no " + n + " consecutive free ports");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        // a crashed build may have left a mount under the executor's state: never delete through it
-        List<String> mounted = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-                .map(l -> l.split(" ")[1]).filter(m -> m.startsWith(dir.toString() + "/")).toList();
-        assertTrue(mounted.isEmpty(), "still mounted under " + dir + ": " + mounted + " (umount them first)");
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
