@@ -102,19 +102,22 @@ class FaultToleranceE2EIT {
             assertTrue(submit.waitFor(45, TimeUnit.MINUTES), "the compose did not end");
             String output = Files.readString(pipeline.logs().resolve("submit.log"));
             note("compose ended, SubmitCompose exit " + submit.exitValue());
-            System.out.println(String.join("\n", journal));
             assertEquals(0, submit.exitValue(), "the compose did not finish:\n" + output + "\n" + journal
                     + Host.logTails(pipeline.logs()));
             assertTrue(output.contains("amd64: ostree ref debian/" + hostSuite() + "/amd64/faults commit "), output);
             assertEquals(200, registry.status("/v2/debian-bootc/faults/manifests/1"), "the image is not in the registry");
 
-            checkEachTaskHasOneEffectiveSuccess(pipeline);
-            checkNoArtifactStoredTwice(pipeline.dir().resolve("executor/artifacts/sha256"));
-            checkNoReportedAttemptBuiltAgain(pipeline.logs().resolve("chroot-executor.log"));
-            // the killed executor's builds died with it (their PID namespaces went with their holders)
-            for (ProcessHandle build : builds) {
-                assertTrue(!build.isAlive(), "a build process of the killed executor outlived it: " + build.pid() + " "
-                        + build.info().commandLine().orElse(""));
+            try {
+                checkEachTaskHasOneEffectiveSuccess(pipeline);
+                checkNoArtifactStoredTwice(pipeline.dir().resolve("executor/artifacts/sha256"));
+                checkNoReportedAttemptBuiltAgain(pipeline.logs().resolve("chroot-executor.log"));
+                // the killed executor's builds died with it (their PID namespaces went with their holders)
+                for (ProcessHandle build : builds) {
+                    assertTrue(!build.isAlive(), "a build process of the killed executor outlived it: " + build.pid()
+                            + " " + build.info().commandLine().orElse(""));
+                }
+            } finally {
+                System.out.println(String.join("\n", journal));
             }
         }
     }

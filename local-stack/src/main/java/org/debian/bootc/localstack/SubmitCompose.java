@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeId;
@@ -149,7 +151,8 @@ public final class SubmitCompose {
             while (System.nanoTime() < deadline) {
                 ConsumerRecord<String, byte[]> record;
                 try {
-                    record = probe.await(progress::concerns, Duration.ofNanos(deadline - System.nanoTime()));
+                    record = probe.await(r -> progress.firstTime(r) && progress.concerns(r),
+                            Duration.ofNanos(deadline - System.nanoTime()));
                 } catch (AssertionError nothing) {
                     break;
                 }
@@ -184,6 +187,7 @@ public final class SubmitCompose {
         private final Map<String, TaskStatusChanged> tasks = new TreeMap<>();
         private final Map<String, ImageCommitted> images = new TreeMap<>();
         private final Map<String, ImagePublishFailed> failedImages = new TreeMap<>();
+        private final Map<TopicPartition, Long> lastOffsets = new HashMap<>();
         private ComposeId composeId;
         private int plannedTasks = -1;
 
@@ -197,6 +201,20 @@ public final class SubmitCompose {
 
         ComposeId composeId() {
             return composeId;
+        }
+
+        /**
+         * False for a record read before: the probe's consumer group commits nothing, so after a broker restart
+         * it reads its topics from the start again, and the progress would run backwards.
+         */
+        boolean firstTime(ConsumerRecord<String, byte[]> record) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            Long last = lastOffsets.get(partition);
+            if (last != null && record.offset() <= last) {
+                return false;
+            }
+            lastOffsets.put(partition, record.offset());
+            return true;
         }
 
         boolean concerns(ConsumerRecord<String, byte[]> record) {

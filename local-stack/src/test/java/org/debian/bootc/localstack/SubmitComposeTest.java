@@ -233,4 +233,22 @@ class SubmitComposeTest {
             }
         }
     }
+
+    @Test
+    void aRecordReadAgainAfterTheProbeStartedOverIsNotReportedTwice() {
+        SubmitCompose.Progress progress = new SubmitCompose.Progress(new EventCodec(), new RequestId("cli-seen"),
+                "finished", new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        ConsumerRecord<String, byte[]> first = new ConsumerRecord<>(Topics.TASK_STATUS, 0, 7, "k", new byte[0]);
+        ConsumerRecord<String, byte[]> later = new ConsumerRecord<>(Topics.TASK_STATUS, 0, 8, "k", new byte[0]);
+        ConsumerRecord<String, byte[]> otherPartition = new ConsumerRecord<>(Topics.TASK_STATUS, 1, 3, "k",
+                new byte[0]);
+        assertTrue(progress.firstTime(first));
+        assertTrue(progress.firstTime(later));
+        assertTrue(progress.firstTime(otherPartition), "offsets count per partition");
+        // the broker restarted, the probe's group committed nothing: it reads partition 0 from the start again
+        assertEquals(false, progress.firstTime(new ConsumerRecord<>(Topics.TASK_STATUS, 0, 0, "k", new byte[0])));
+        assertEquals(false, progress.firstTime(first));
+        assertEquals(false, progress.firstTime(later));
+        assertTrue(progress.firstTime(new ConsumerRecord<>(Topics.TASK_STATUS, 0, 9, "k", new byte[0])));
+    }
 }
