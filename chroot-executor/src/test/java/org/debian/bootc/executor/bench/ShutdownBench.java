@@ -3,12 +3,10 @@ package org.debian.bootc.executor.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,18 +24,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.debian.bootc.events.BuildTaskDispatched;
-import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeType;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.events.SourcePackage;
-import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.Topics;
-import org.debian.bootc.executor.archive.ArchiveResolver;
-import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.service.TestSources;
 import org.debian.bootc.executor.service.TestWorkspace;
 import org.debian.bootc.localstack.test.TopicProbe;
@@ -160,15 +153,7 @@ public final class ShutdownBench {
     }
 
     private static BuildTaskDispatched task(SourcePackage source) throws Exception {
-        String suite = TestSources.hostSuite();
-        URI archive = TestSources.hostArchive(suite);
-        String inRelease = new ArchiveResolver(Optional.empty(), new HostAptSources(Path.of("/")),
-                new Downloader(Duration.ofMinutes(1)), Files.createTempDirectory("inrelease"))
-                .inReleaseSha256(archive, suite);
-        ComposeId compose = ComposeId.of("bench", "1", LocalDate.now(), ComposeType.TEST, 0);
-        return new BuildTaskDispatched(new TaskId(compose.value() + ":" + source.name() + ":amd64-" + UUID.randomUUID()),
-                1, compose, source, "amd64", suite, archive.toString(), inRelease, BuildType.ANY, null, "c".repeat(64),
-                Instant.now().plus(Duration.ofHours(1)), List.of());
+        return TestSources.hostTask(ComposeId.of("bench", "1", LocalDate.now(), ComposeType.TEST, 0), source);
     }
 
     private static String awaitLine(Process process, String prefix, Duration limit) throws Exception {

@@ -9,12 +9,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +25,6 @@ import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.BuildResult;
 import org.debian.bootc.events.BuildTaskCancelled;
 import org.debian.bootc.events.BuildTaskDispatched;
-import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ChrootReady;
 import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.ComposeId;
@@ -38,12 +34,8 @@ import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.events.SourcePackage;
-import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.Topics;
 import org.debian.bootc.events.TraceParent;
-import org.debian.bootc.executor.archive.ArchiveResolver;
-import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.service.TestSources;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
 import org.debian.bootc.localstack.test.TopicProbe;
@@ -122,14 +114,7 @@ class BuildFlowIT {
     }
 
     private static BuildTaskDispatched task(SourcePackage source) throws Exception {
-        String suite = TestSources.hostSuite();
-        URI archive = TestSources.hostArchive(suite);
-        String inRelease = new ArchiveResolver(Optional.empty(), new HostAptSources(Path.of("/")),
-                new Downloader(Duration.ofMinutes(1)), Files.createTempDirectory("inrelease"))
-                .inReleaseSha256(archive, suite);
-        TaskId id = new TaskId(COMPOSE.value() + ":" + source.name() + ":amd64-" + UUID.randomUUID());
-        return new BuildTaskDispatched(id, 1, COMPOSE, source, "amd64", suite, archive.toString(), inRelease,
-                BuildType.ANY, null, "c".repeat(64), Instant.now().plus(Duration.ofHours(1)), List.of());
+        return TestSources.hostTask(COMPOSE, source);
     }
 
     private static <T extends Event> T decode(EventType<T> type, ConsumerRecord<String, byte[]> record) {

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.debian.bootc.events.BuildResult;
 import org.debian.bootc.events.BuildTaskDispatched;
-import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ChrootReady;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeType;
@@ -39,11 +37,7 @@ import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.events.SourcePackage;
-import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.Topics;
-import org.debian.bootc.executor.archive.ArchiveResolver;
-import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.service.ExecutorShutdown;
 import org.debian.bootc.executor.service.TestSources;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
@@ -105,14 +99,7 @@ class ExecutorShutdownIT {
     }
 
     private static BuildTaskDispatched task(SourcePackage source) throws Exception {
-        String suite = TestSources.hostSuite();
-        URI archive = TestSources.hostArchive(suite);
-        String inRelease = new ArchiveResolver(Optional.empty(), new HostAptSources(Path.of("/")),
-                new Downloader(Duration.ofMinutes(1)), Files.createTempDirectory("inrelease"))
-                .inReleaseSha256(archive, suite);
-        TaskId id = new TaskId(COMPOSE.value() + ":" + source.name() + ":amd64-" + UUID.randomUUID());
-        return new BuildTaskDispatched(id, 1, COMPOSE, source, "amd64", suite, archive.toString(), inRelease,
-                BuildType.ANY, null, "c".repeat(64), Instant.now().plus(Duration.ofHours(1)), List.of());
+        return TestSources.hostTask(COMPOSE, source);
     }
 
     private static <T extends Event> T decode(EventType<T> type, ConsumerRecord<String, byte[]> record) {

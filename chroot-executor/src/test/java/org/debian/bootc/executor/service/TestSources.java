@@ -9,13 +9,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
+import org.debian.bootc.events.BuildTaskDispatched;
+import org.debian.bootc.events.BuildType;
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.SourcePackage;
+import org.debian.bootc.events.TaskId;
+import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
 import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.process.Command;
@@ -80,6 +87,21 @@ public final class TestSources {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A build task of {@code source} for amd64 in {@code compose} (attempt 1, build type any), against this
+     * machine's suite and archive with the archive's current InRelease hash, as the scheduler dispatches it.
+     */
+    public static BuildTaskDispatched hostTask(ComposeId compose, SourcePackage source) throws IOException {
+        String suite = hostSuite();
+        URI archive = hostArchive(suite);
+        String inRelease = new ArchiveResolver(Optional.empty(), new HostAptSources(Path.of("/")),
+                new Downloader(Duration.ofMinutes(1)), Files.createTempDirectory("inrelease"))
+                .inReleaseSha256(archive, suite);
+        TaskId id = new TaskId(compose.value() + ":" + source.name() + ":amd64-" + UUID.randomUUID());
+        return new BuildTaskDispatched(id, 1, compose, source, "amd64", suite, archive.toString(), inRelease,
+                BuildType.ANY, null, "c".repeat(64), Instant.now().plus(Duration.ofHours(1)), List.of());
     }
 
     /** The machine's archive for {@code suite} (its apt configuration). */
