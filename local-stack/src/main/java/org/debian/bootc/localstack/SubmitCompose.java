@@ -67,6 +67,10 @@ public final class SubmitCompose {
     static final int REJECTED = 2;
     static final int TIMED_OUT = 3;
     static final int USAGE = 64;
+    /** Width of the progress bar in a terminal, in characters. */
+    static final int BAR_WIDTH = 30;
+    /** Carriage return and "erase in line": the bar is redrawn over itself. */
+    static final String CLEAR_LINE = "\r\033[K";
 
     /** Held so the JDK does not drop the configured level with the logger. */
     private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
@@ -78,10 +82,15 @@ public final class SubmitCompose {
         // The Kafka clients log every config value, and every failed connection attempt; this
         // command reports what matters itself.
         KAFKA_LOG.setLevel(java.util.logging.Level.OFF);
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, System.console() != null));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, false);
+    }
+
+    /** @param terminal stdout is a terminal: task progress as a bar redrawn in place */
+    static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         String bootstrap = "localhost:19092";
         String until = "started";
         Duration timeout = Duration.ofSeconds(120);
@@ -146,7 +155,7 @@ public final class SubmitCompose {
                 Topics.TASK_STATUS, Topics.COMPOSE_BUILT, Topics.IMAGE_COMMITTED, Topics.IMAGE_FAILED)) {
             TopicProbe.produce(bootstrap, event.topic(), event.key(), event.headers(), event.payload());
             out.println("submitted " + manifestPath + " as request " + requestId.value() + " (event " + event.id() + ")");
-            Progress progress = new Progress(codec, requestId, until, out, err);
+            Progress progress = new Progress(codec, requestId, until, out, err, terminal);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 ConsumerRecord<String, byte[]> record;
@@ -161,6 +170,7 @@ public final class SubmitCompose {
                     return exit;
                 }
             }
+            progress.endBar();
             err.println(progress.composeId() == null
                     ? "no answer on " + Topics.COMPOSE_STATUS + " within " + timeout.toSeconds()
                             + " s: is the compose-planner running and connected to " + bootstrap + "?"
@@ -191,7 +201,20 @@ public final class SubmitCompose {
         private ComposeId composeId;
         private int plannedTasks = -1;
 
+        private final boolean terminal;
+        private boolean barShown;
+
         Progress(EventCodec codec, RequestId requestId, String until, PrintStream out, PrintStream err) {
+            this(codec, requestId, until, out, err, false);
+        }
+
+        /**
+         * @param terminal stdout is a terminal: the tasks' progress is one bar redrawn in place instead of a line
+         *        per transition (the other lines are printed as in a log)
+         */
+        Progress(EventCodec codec, RequestId requestId, String until, PrintStream out, PrintStream err,
+                boolean terminal) {
+            this.terminal = terminal;
             this.codec = codec;
             this.requestId = requestId;
             this.until = until;
@@ -243,6 +266,9 @@ public final class SubmitCompose {
 
         /** Prints what the record says; returns the exit code when it ends the wait. */
         Integer report(ConsumerRecord<String, byte[]> record) throws InvalidEventException {
+            if (!record.topic().equals(Topics.TASK_STATUS)) {
+                endBar();
+            }
             switch (record.topic()) {
                 case Topics.COMPOSE_STATUS -> {
                     return status(decode(EventType.COMPOSE_STATUS_CHANGED, record));
@@ -254,9 +280,13 @@ public final class SubmitCompose {
                 case Topics.TASK_STATUS -> {
                     TaskStatusChanged t = decode(EventType.TASK_STATUS_CHANGED, record);
                     tasks.put(t.taskId().value(), t);
-                    out.println("  [" + summary() + "] task " + t.taskId().value() + " attempt " + t.attempt() + ": "
-                            + t.newStatus().wireName() + (t.result() == null ? "" : " " + t.result().wireName())
-                            + (t.reason() == null ? "" : " (" + t.reason() + ")"));
+                    if (terminal) {
+                        bar();
+                    } else {
+                        out.println("  [" + summary() + "] task " + t.taskId().value() + " attempt " + t.attempt()
+                                + ": " + t.newStatus().wireName() + (t.result() == null ? "" : " "
+                                + t.result().wireName()) + (t.reason() == null ? "" : " (" + t.reason() + ")"));
+                    }
                 }
                 case Topics.COMPOSE_BUILT -> {
                     ComposeBuilt built = decode(EventType.COMPOSE_BUILT, record);
@@ -279,6 +309,27 @@ public final class SubmitCompose {
                 }
             }
             return null;
+        }
+
+        /** Redraws the bar in place: {@code [#####.........]  37% 5/12 done, 1 running}. */
+        private void bar() {
+            long done = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.COMPLETED
+                    || t.newStatus() == TaskStatus.ABORTED).count();
+            int total = Math.max(plannedTasks, tasks.size());
+            int percent = total <= 0 ? 0 : (int) (done * 100 / total);
+            int filled = percent * BAR_WIDTH / 100;
+            out.print(CLEAR_LINE + "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] "
+                    + String.format("%3d%% ", percent) + summary());
+            out.flush();
+            barShown = true;
+        }
+
+        /** Ends the bar's line before anything else is printed, so the bar stays as the last state it showed. */
+        void endBar() {
+            if (barShown) {
+                out.println();
+                barShown = false;
+            }
         }
 
         /** The tasks by how far they are, e.g. "1/3 done, 1 running". */

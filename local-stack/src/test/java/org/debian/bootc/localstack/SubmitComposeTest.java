@@ -151,6 +151,23 @@ class SubmitComposeTest {
     }
 
     @Test
+    void inATerminalTheTasksAreOneBarRedrawnInPlace() throws Exception {
+        Fake fake = new Fake();
+        CompletableFuture<Integer> exit = fake.submit(60, true);
+        fake.answer(ComposeStatus.STARTED, null);
+        fake.task(TaskStatus.RUNNING, null, "attempt 1 dispatched to build-tasks.amd64");
+        fake.task(TaskStatus.COMPLETED, TaskResult.SUCCESS, null);
+        fake.answer(ComposeStatus.FINISHED, null);
+
+        assertEquals(SubmitCompose.OK, exit.get(60, TimeUnit.SECONDS), errors());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains(SubmitCompose.CLEAR_LINE + "[" + ".".repeat(SubmitCompose.BAR_WIDTH)
+                + "]   0% 0/1 done, 1 running" + SubmitCompose.CLEAR_LINE + "[" + "#".repeat(SubmitCompose.BAR_WIDTH)
+                + "] 100% 1/1 done\ncompose " + fake.compose.value() + ": FINISHED"), printed);
+        assertTrue(!printed.contains("] task "), "no line per task in a terminal:\n" + printed);
+    }
+
+    @Test
     void aDoomedComposeEndsWithExit1AndTheReasonAndTheFailedImage() throws Exception {
         Fake fake = new Fake();
         CompletableFuture<Integer> exit = fake.submit(60);
@@ -198,9 +215,15 @@ class SubmitComposeTest {
         ComposeStatus status;
 
         CompletableFuture<Integer> submit(int timeoutSeconds) throws Exception {
+            return submit(timeoutSeconds, false);
+        }
+
+        CompletableFuture<Integer> submit(int timeoutSeconds, boolean terminal) throws Exception {
             Path file = Files.writeString(dir.resolve("m.yaml"), "name: minimal\nversion: \"1\"\n");
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("--bootstrap", kafka,
-                    "--until", "finished", "--timeout", Integer.toString(timeoutSeconds), file.toString()));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> SubmitCompose.run(new String[] {
+                "--bootstrap", kafka, "--until", "finished", "--timeout", Integer.toString(timeoutSeconds),
+                file.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), terminal));
             try (TopicProbe requests = new TopicProbe(kafka, Topics.COMPOSE_REQUESTED)) {
                 ConsumerRecord<String, byte[]> record = requests.await(r -> out.toString(StandardCharsets.UTF_8)
                         .contains(" as request " + decode(EventType.COMPOSE_REQUESTED, r).requestId().value() + " "),
