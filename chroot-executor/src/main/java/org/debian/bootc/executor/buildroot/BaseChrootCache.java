@@ -189,7 +189,7 @@ public final class BaseChrootCache {
             info.setProperty("inReleaseSha256", key.inReleaseSha256());
             info.setProperty("extraPackages", String.join(",", key.extraPackages()));
             info.setProperty("recipe", key.recipe());
-            info.setProperty("bytes", Long.toString(Trees.size(temp.resolve(ROOT))));
+            info.setProperty("bytes", Long.toString(remover.size(temp.resolve(ROOT))));
             info.setProperty("created", clock.instant().toString());
             try (OutputStream out = Files.newOutputStream(temp.resolve(INFO))) {
                 info.store(out, "base chroot " + id);

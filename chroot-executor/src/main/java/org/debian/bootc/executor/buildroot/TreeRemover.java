@@ -23,6 +23,16 @@ public interface TreeRemover {
     /** Removes {@code tree} and everything below it; absent is fine. */
     void delete(Path tree);
 
+    /**
+     * Bytes in {@code tree}, for the cache's size limit: in root mode the regular files'
+     * sizes ({@link Trees#size}); in the unprivileged mode {@code du --bytes} inside a user
+     * namespace, since this user cannot read the tree's root-only directories from outside
+     * (walking it from here counted a fraction of a base).
+     */
+    default long size(Path tree) {
+        return Trees.size(tree);
+    }
+
     /** Root mode: {@link Trees#delete}. */
     TreeRemover PLAIN = Trees::delete;
 
@@ -30,17 +40,48 @@ public interface TreeRemover {
         if (mode == IsolationMode.ROOT) {
             return PLAIN;
         }
-        return tree -> {
-            if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
-                return;
+        return new TreeRemover() {
+            @Override
+            public void delete(Path tree) {
+                if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
+                    return;
+                }
+                try {
+                    runner.run(Command.of(UserNamespace.ofThisProcess(builderUid).remove(tree.toAbsolutePath()))
+                            .withTimeout(Duration.ofMinutes(10)), LogSink.NONE);
+                } catch (CommandFailedException e) {
+                    throw new UncheckedIOException("cannot remove " + tree + " in the user namespace: "
+                            + e.getMessage(), new java.io.IOException(e));
+                }
             }
-            try {
-                runner.run(Command.of(UserNamespace.ofThisProcess(builderUid).remove(tree.toAbsolutePath()))
-                        .withTimeout(Duration.ofMinutes(10)), LogSink.NONE);
-            } catch (CommandFailedException e) {
-                throw new UncheckedIOException("cannot remove " + tree + " in the user namespace: " + e.getMessage(),
-                        new java.io.IOException(e));
+
+            @Override
+            public long size(Path tree) {
+                try {
+                    String out = runner.run(Command.of(UserNamespace.ofThisProcess(builderUid)
+                            .measure(tree.toAbsolutePath())).withTimeout(Duration.ofMinutes(10)), LogSink.NONE)
+                            .output();
+                    return parseDu(out, tree);
+                } catch (CommandFailedException e) {
+                    throw new UncheckedIOException("cannot measure " + tree + " in the user namespace: "
+                            + e.getMessage(), new java.io.IOException(e));
+                }
             }
         };
+    }
+
+    /**
+     * The byte count of {@code du --summarize --bytes}'s {@code <bytes>\t<tree>} line (the output
+     * also holds what du wrote on standard error, so the line is looked for).
+     */
+    static long parseDu(String output, Path tree) {
+        String suffix = "\t" + tree.toAbsolutePath();
+        for (String line : output.lines().toList()) {
+            if (line.endsWith(suffix) && line.substring(0, line.length() - suffix.length()).matches("[0-9]{1,18}")) {
+                return Long.parseLong(line.substring(0, line.length() - suffix.length()));
+            }
+        }
+        throw new UncheckedIOException("cannot measure " + tree + ": du printed no size for it: '" + output.strip()
+                + "'", new java.io.IOException("unexpected du output"));
     }
 }

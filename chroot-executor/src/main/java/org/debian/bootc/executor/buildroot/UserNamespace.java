@@ -127,6 +127,16 @@ public record UserNamespace(String user, long uid, long gid, long subuidStart, l
         return argv;
     }
 
+    /**
+     * Measures a tree made in the namespace (its 0700 directories are closed to this user
+     * from outside): {@code du} as the namespace's root prints the apparent size in bytes.
+     */
+    public List<String> measure(Path tree) {
+        List<String> argv = new ArrayList<>(unshare());
+        argv.addAll(List.of("--", "du", "--summarize", "--bytes", "--one-file-system", "--", tree.toString()));
+        return argv;
+    }
+
     /** The host uid of an id inside the namespace. */
     public long hostUid(long inner) {
         return inner == subuidCount ? uid : subuidStart + inner;

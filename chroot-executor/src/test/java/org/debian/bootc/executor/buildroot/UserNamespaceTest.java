@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,6 +28,21 @@ class UserNamespaceTest {
         List<String> rm = ns.remove(Path.of("/state/buildroots/x"));
         assertEquals(List.of("--", "rm", "-rf", "--one-file-system", "--", "/state/buildroots/x"),
                 rm.subList(ns.unshare().size(), rm.size()));
+    }
+
+    @Test
+    void aTreeIsMeasuredByDuInsideTheNamespaceAndItsLineIsFoundAmongWarnings() {
+        UserNamespace ns = UserNamespace.of("bob", 1001, 1001, SUBUID, SUBGID, 2000);
+        List<String> du = ns.measure(Path.of("/state/bases/abc/root"));
+        assertEquals(List.of("--", "du", "--summarize", "--bytes", "--one-file-system", "--", "/state/bases/abc/root"),
+                du.subList(ns.unshare().size(), du.size()));
+        Path tree = Path.of("/state/bases/abc/root");
+        assertEquals(312_000_123L, TreeRemover.parseDu("du: warning: something odd\n312000123\t/state/bases/abc/root\n",
+                tree));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> TreeRemover.parseDu("du: cannot access '/state/bases/abc/root': No such file\n", tree));
+        assertTrue(e.getMessage().contains("du printed no size for it"), e.getMessage());
+        assertThrows(UncheckedIOException.class, () -> TreeRemover.parseDu("12x\t/state/bases/abc/root\n", tree));
     }
 
     @Test

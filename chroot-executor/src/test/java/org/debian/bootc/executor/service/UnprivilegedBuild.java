@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.BuildType;
@@ -18,6 +19,8 @@ import org.debian.bootc.events.ComposeType;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.executor.buildroot.IsolationMode;
+import org.debian.bootc.executor.buildroot.TreeRemover;
+import org.debian.bootc.executor.process.ProcessRunner;
 
 /**
  * The executor's build path in a JVM of its own, for {@code UnprivilegedBuildIT}, which
@@ -71,6 +74,13 @@ public final class UnprivilegedBuild {
         p.setProperty("baseMade", Boolean.toString(outcome.baseMade()));
         p.setProperty("log", outcome.logLocation().orElse(""));
         p.setProperty("logTail", String.join("\n", outcome.logTail()));
+        // what the cache's size limit counts for each base, measured as this user can (inside a user namespace)
+        try (Stream<Path> bases = Files.list(state.resolve("bases"))) {
+            for (Path base : bases.filter(b -> Files.isDirectory(b.resolve("root"))).toList()) {
+                p.setProperty("baseBytes." + base.getFileName(), Long.toString(TreeRemover.of(IsolationMode.UNPRIVILEGED,
+                        new ProcessRunner(), 2000).size(base.resolve("root"))));
+            }
+        }
         int i = 0;
         for (ArtifactRef a : outcome.artifacts()) {
             p.setProperty("artifact." + i++, a.category() + " " + a.name() + " " + a.location());

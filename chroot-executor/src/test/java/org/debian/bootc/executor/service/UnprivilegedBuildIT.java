@@ -96,6 +96,11 @@ class UnprivilegedBuildIT {
             for (Path base : bases.filter(p -> Files.isDirectory(p.resolve("root"))).toList()) {
                 assertEquals(ids[2], ((Number) Files.getAttribute(base.resolve("root/etc/passwd"), "unix:uid"))
                         .longValue(), "the base's root is the first subordinate uid");
+                // the account measured the whole base, as root sees it (walking it from outside counted a fraction)
+                String asRoot = RUN.run(Command.of("du", "--summarize", "--bytes", "--one-file-system", "--",
+                        base.resolve("root").toString()), LogSink.NONE).output().strip().split("\\s+")[0];
+                assertEquals(asRoot, outcome.getProperty("baseBytes." + base.getFileName()),
+                        "the size of base " + base.getFileName() + " the unprivileged executor counts");
             }
         }
         try (Stream<Path> left = Files.list(state.resolve("buildroots/unpriv-it"))) {
