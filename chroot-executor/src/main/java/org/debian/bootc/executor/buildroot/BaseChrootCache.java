@@ -42,8 +42,9 @@ import org.debian.bootc.executor.process.LogSink;
  * <p>Requests for one key make it once: a lock per key in this JVM, and a file
  * lock on {@code <key id>.lock} across processes sharing the directory. Bases
  * unused for {@code maxAge}, then the least recently used while the total is over
- * {@code maxBytes}, are evicted; a base leased by a running build of this process
- * is never evicted.
+ * {@code maxBytes}, are evicted; a base leased by a running build is never evicted,
+ * whichever process runs it: while a process holds leases on a base it holds a
+ * shared lock on {@code <key id>.use}, and eviction needs that file's exclusive lock.
  */
 public final class BaseChrootCache {
 
@@ -97,7 +98,15 @@ public final class BaseChrootCache {
                 }
                 closed = true;
             }
-            leases.computeIfPresent(id, (k, n) -> n <= 1 ? null : n - 1);
+            ReentrantLock lock = keyLocks.computeIfAbsent(id, k -> new ReentrantLock());
+            lock.lock();
+            try {
+                if (leases.computeIfPresent(id, (k, n) -> n <= 1 ? null : n - 1) == null) {
+                    releaseUse(id);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -112,6 +121,8 @@ public final class BaseChrootCache {
     private final Clock clock;
     private final Map<String, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
     private final Map<String, Integer> leases = new ConcurrentHashMap<>();
+    /** The shared locks on {@code <id>.use} this process holds, one per base it has leases on. */
+    private final Map<String, FileChannel> uses = new ConcurrentHashMap<>();
     private final AtomicInteger made = new AtomicInteger();
 
     private final TreeRemover remover;
@@ -165,6 +176,18 @@ public final class BaseChrootCache {
                 log.line("base chroot " + id + " is cached: " + base.resolve(ROOT));
             }
             touch(base);
+            if (!uses.containsKey(id)) {
+                // taken while holding <id>.lock, which an evicting process needs first: never refused here
+                FileChannel use = FileChannel.open(dir.resolve(id + ".use"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.READ);
+                try {
+                    use.lock(0, Long.MAX_VALUE, true);
+                } catch (IOException | RuntimeException e) {
+                    use.close();
+                    throw e;
+                }
+                uses.put(id, use);
+            }
             leases.merge(id, 1, Integer::sum);
             return new Lease(key, id, base.resolve(ROOT), makeIt);
         } catch (IOException e) {
@@ -277,9 +300,12 @@ public final class BaseChrootCache {
             return false;
         }
         try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock fileLock = channel.tryLock()) {
-            if (fileLock == null || leases.containsKey(id)) {
-                return false;
+                StandardOpenOption.WRITE); FileLock fileLock = channel.tryLock();
+                FileChannel useChannel = FileChannel.open(dir.resolve(id + ".use"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE); FileLock inUse = fileLock == null || leases.containsKey(id) ? null
+                                : useChannel.tryLock()) {
+            if (fileLock == null || inUse == null) {
+                return false; // being made, or leased here or by another process
             }
             Path trash = dir.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir.resolve(id), trash, StandardCopyOption.ATOMIC_MOVE);
@@ -290,6 +316,17 @@ public final class BaseChrootCache {
             return false;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void releaseUse(String id) {
+        FileChannel use = uses.remove(id);
+        if (use != null) {
+            try {
+                use.close(); // releases the shared lock
+            } catch (IOException e) {
+                LOG.warnf("cannot release the use lock of base chroot %s: %s", id, e.getMessage());
+            }
         }
     }
 

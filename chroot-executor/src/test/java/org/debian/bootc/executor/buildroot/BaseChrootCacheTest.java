@@ -201,6 +201,28 @@ class BaseChrootCacheTest {
     }
 
     @Test
+    void aBaseLeasedByAnotherProcessIsNotEvictedUntilItsLeaseEnds() throws Exception {
+        MutableClock clock = new MutableClock();
+        BaseChrootCache cache = cache(new FakeMaker(10, 0), Duration.ofDays(7), Long.MAX_VALUE, clock);
+        cache.acquire(key("bookworm"), LogSink.NONE).close();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                CacheHolder.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        try {
+            String said = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            assertEquals("LEASED", said, "the other process did not lease the base");
+            clock.now = clock.now.plus(Duration.ofDays(8)); // unused here for longer than the maximum age
+            assertEquals(List.of(), cache.evict(), "evicted a base another process builds on");
+            assertTrue(Files.isDirectory(dir.resolve(key("bookworm").id()).resolve("root")));
+        } finally {
+            holder.getOutputStream().close(); // the lease ends, the process exits
+            assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertEquals(0, holder.exitValue());
+        assertEquals(List.of(key("bookworm").id()), cache.evict());
+    }
+
+    @Test
     void theKeyIsTheSha256OfEveryInput() {
         BaseKey key = key("bookworm");
         assertEquals(64, key.id().length());
@@ -219,6 +241,19 @@ class BaseChrootCacheTest {
         bad = assertThrows(IllegalArgumentException.class, () -> new BaseKey("bookworm", "amd64",
                 URI.create("srv/archive/"), "a".repeat(64), List.of(), "1"));
         assertTrue(bad.getMessage().contains("not an absolute URI"), bad.getMessage());
+    }
+
+    /** A second JVM that leases the base, says LEASED and holds it until its standard input ends. */
+    public static final class CacheHolder {
+        public static void main(String[] args) throws Exception {
+            Path dir = Path.of(args[0]);
+            try (BaseChrootCache.Lease lease = new BaseChrootCache(dir, new FakeMaker(10, 0), Duration.ofDays(7),
+                    Long.MAX_VALUE, Clock.systemUTC()).acquire(key("bookworm"), LogSink.NONE)) {
+                System.out.println("LEASED");
+                System.out.flush();
+                System.in.read();
+            }
+        }
     }
 
     /** A second JVM asking the cache for a base, for the cross-process test. */
