@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ final class Pipeline implements AutoCloseable {
     private final int httpBase;
     private final Map<String, String> extraEnv;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final List<Process> submitters = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process stack;
     private String keyId;
@@ -78,7 +80,7 @@ final class Pipeline implements AutoCloseable {
         Files.createDirectories(logs);
         Path gnupg = dir.resolve("gnupg");
         Files.createDirectories(gnupg);
-        Files.setPosixFilePermissions(gnupg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(gnupg, PosixFilePermissions.fromString("rwx------"));
         Host.tool("gpg", "--batch", "--homedir", gnupg.toString(), "--passphrase", "", "--quick-gen-key",
                 "deb-bootc-compose fault test <faults@localhost>", "ed25519", "sign", "never");
         keyId = Host.tool("gpg", "--batch", "--homedir", gnupg.toString(), "--with-colons", "--list-secret-keys")
@@ -209,19 +211,22 @@ final class Pipeline implements AutoCloseable {
     /** Starts {@code SubmitCompose --until finished} for the manifest; its output goes to {@code logs/submit.log}. */
     Process submit(Path manifest, Duration timeout) throws IOException {
         Path stackJar = Host.ROOT.resolve("local-stack/target/local-stack-" + VERSION + "-runner.jar");
-        return new ProcessBuilder("java", "-cp", stackJar.toString(), "org.debian.bootc.localstack.SubmitCompose",
-                "--bootstrap", bootstrap(), "--until", "finished", "--timeout", Long.toString(timeout.toSeconds()),
-                manifest.toString()).redirectErrorStream(true).redirectOutput(logs.resolve("submit.log").toFile())
-                .start();
+        Process submitter = new ProcessBuilder("java", "-cp", stackJar.toString(),
+                "org.debian.bootc.localstack.SubmitCompose", "--bootstrap", bootstrap(), "--until", "finished",
+                "--timeout", Long.toString(timeout.toSeconds()), manifest.toString()).redirectErrorStream(true)
+                .redirectOutput(logs.resolve("submit.log").toFile()).start();
+        submitters.add(submitter);
+        return submitter;
     }
 
     Path logs() {
         return logs;
     }
 
-    /** Stops the services (SIGTERM, then SIGKILL after 60 s), then the stack. */
+    /** Stops the submitters, the services (SIGTERM, then SIGKILL after 60 s), then the stack. */
     @Override
     public void close() throws Exception {
+        submitters.forEach(Process::destroy); // a test that failed early leaves its submitter waiting
         List<Process> all = new ArrayList<>(processes.values());
         processes.clear();
         for (Process p : all) {
