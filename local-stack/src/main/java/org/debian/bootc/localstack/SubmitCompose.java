@@ -313,8 +313,7 @@ public final class SubmitCompose {
 
         /** Redraws the bar in place: {@code [#####.........]  37% 5/12 done, 1 running}. */
         private void bar() {
-            long done = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.COMPLETED
-                    || t.newStatus() == TaskStatus.ABORTED).count();
+            long done = done();
             int total = Math.max(plannedTasks, tasks.size());
             int percent = total <= 0 ? 0 : (int) (done * 100 / total);
             int filled = percent * BAR_WIDTH / 100;
@@ -332,10 +331,15 @@ public final class SubmitCompose {
             }
         }
 
+        /** How many tasks have ended (completed or aborted). */
+        private long done() {
+            return tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.COMPLETED
+                    || t.newStatus() == TaskStatus.ABORTED).count();
+        }
+
         /** The tasks by how far they are, e.g. "1/3 done, 1 running". */
         String summary() {
-            long done = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.COMPLETED
-                    || t.newStatus() == TaskStatus.ABORTED).count();
+            long done = done();
             long running = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.RUNNING).count();
             long unsuccessful = tasks.values().stream().filter(t -> t.newStatus() == TaskStatus.ABORTED
                     || (t.result() != null && t.result() != TaskResult.SUCCESS)).count();
