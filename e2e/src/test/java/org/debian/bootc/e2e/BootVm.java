@@ -134,7 +134,7 @@ final class BootVm implements AutoCloseable {
         int n = ++commands;
         // the marker is split in the typed line, so the echo of the line does not match it
         type(command + " ; echo \"@@E2E\"\"-END-" + n + " rc=$?\"\n");
-        Matcher end = await(Pattern.compile("(?s)\n(.*?)@@E2E-END-" + n + " rc=(\\d+)"), timeout,
+        Matcher end = await(Pattern.compile("(?s)\n(.*?)@@E2E-END-" + n + " rc=(\\d+)\n"), timeout,
                 "the guest's answer to `" + command + "`");
         String output = end.group(1);
         // drop the echo of the typed line, if the terminal echoed it
