@@ -50,13 +50,16 @@ public final class Buildroot implements AutoCloseable {
     private final boolean userNamespace;
     private final TreeRemover remover;
     private final Path sharedAptCache;
+    private final java.util.Optional<BuildDepsLayers.Layer> layer;
     private final java.util.concurrent.atomic.AtomicInteger staged = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean killed;
     private boolean closed;
 
     Buildroot(BuildrootId id, Path dir, BaseChrootCache.Lease base, Process holder, long namespacePid, int builderUid,
-            ProcessRunner runner, boolean userNamespace, TreeRemover remover, Path sharedAptCache) {
+            ProcessRunner runner, boolean userNamespace, TreeRemover remover, Path sharedAptCache,
+            java.util.Optional<BuildDepsLayers.Layer> layer) {
         this.sharedAptCache = sharedAptCache;
+        this.layer = layer;
         this.userNamespace = userNamespace;
         this.remover = remover;
         this.id = id;
@@ -76,6 +79,11 @@ public final class Buildroot implements AutoCloseable {
     /** The cached base this buildroot is an overlay of. */
     public BaseChrootCache.Lease base() {
         return base;
+    }
+
+    /** The build-deps layer between the base and this buildroot's upper directory, if any. */
+    public java.util.Optional<BuildDepsLayers.Layer> layer() {
+        return layer;
     }
 
     /** The host side of {@code /build} in the chroot: sources go in, results come out. */
@@ -134,6 +142,22 @@ public final class Buildroot implements AutoCloseable {
             log.line(added + " package(s) added to the shared apt cache");
         }
         return added;
+    }
+
+    /**
+     * Copies the upper directory (what the build changed in the chroot so far) into
+     * {@code target}, an empty directory, with owners, modes, times, extended attributes
+     * (the overlay's opaque-directory marks) and whiteouts, inside the namespaces as their
+     * root; apt's binary caches, {@code /etc/resolv.conf} and {@code /etc/hostname} are left
+     * out (every buildroot writes its own, and apt rebuilds its caches).
+     */
+    void copyUpperTo(Path target, LogSink log) {
+        List<String> argv = new ArrayList<>(enter());
+        argv.addAll(List.of("/bin/sh", "-c", "set -e; cp -a --reflink=auto \"$1\"/. \"$2\"/; "
+                + "rm -f \"$2\"/var/cache/apt/pkgcache.bin \"$2\"/var/cache/apt/srcpkgcache.bin "
+                + "\"$2\"/etc/resolv.conf \"$2\"/etc/hostname", "copy-upper", upperDir().toString(),
+                target.toString()));
+        runner.run(Command.of(argv).withTimeout(Duration.ofMinutes(10)), log);
     }
 
     /** Runs a command inside the chroot; see {@link ChrootCommand}. */
@@ -230,6 +254,7 @@ public final class Buildroot implements AutoCloseable {
         } catch (UncheckedIOException e) {
             LOG.warnf("buildroot %s: %s; the next start removes it", id, e.getMessage());
         } finally {
+            layer.ifPresent(BuildDepsLayers.Layer::close);
             base.close();
         }
     }

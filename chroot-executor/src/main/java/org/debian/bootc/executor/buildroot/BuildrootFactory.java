@@ -119,6 +119,16 @@ public final class BuildrootFactory {
      */
     public Buildroot create(BuildrootId id, BaseChrootCache.Lease base, Path aptCache, Optional<Path> composeRepository,
             LogSink log) {
+        return create(id, base, Optional.empty(), aptCache, composeRepository, log);
+    }
+
+    /**
+     * As {@link #create(BuildrootId, BaseChrootCache.Lease, Path, Optional, LogSink)}, with a
+     * build-deps layer stacked between the base and the buildroot's upper directory; the
+     * buildroot owns the layer too.
+     */
+    public Buildroot create(BuildrootId id, BaseChrootCache.Lease base, Optional<BuildDepsLayers.Layer> layer,
+            Path aptCache, Optional<Path> composeRepository, LogSink log) {
         Path root = dir.resolve(id.value());
         Process holder = null;
         try {
@@ -148,22 +158,24 @@ public final class BuildrootFactory {
                     .start();
             long pid = namespaceInit(holder, holderErrors);
             Buildroot buildroot = new Buildroot(id, root, base, holder, pid, builderUid, runner, userns.isPresent(),
-                    remover, aptCache);
+                    remover, aptCache, layer);
+            // overlayfs: the leftmost lower directory is the uppermost
+            String lower = layer.map(l -> l.tree() + ":").orElse("") + base.root();
             List<String> setup = new ArrayList<>(buildroot.enter());
-            setup.addAll(List.of("/bin/sh", "-c", SETUP, "setup", buildroot.merged().toString(), base.root().toString(),
+            setup.addAll(List.of("/bin/sh", "-c", SETUP, "setup", buildroot.merged().toString(), lower,
                     root.resolve("upper").toString(), root.resolve("work").toString(), buildroot.buildDir().toString(),
                     aptCache.toString(), composeRepository.map(Path::toString).orElse(""),
                     userns.isPresent() ? ",userxattr" : "", root.resolve("apt").toString()));
             runner.run(Command.of(setup).withTimeout(setupTimeout), log);
             return buildroot;
         } catch (IOException e) {
-            abandon(holder, root, base);
+            abandon(holder, root, base, layer);
             throw new RootError("cannot make buildroot " + id + " in " + root + ": " + e.getMessage(), List.of(), e);
         } catch (CommandFailedException e) {
-            abandon(holder, root, base);
+            abandon(holder, root, base, layer);
             throw Diagnosis.root("setting up buildroot " + id, e);
         } catch (RuntimeException e) {
-            abandon(holder, root, base);
+            abandon(holder, root, base, layer);
             throw e;
         }
     }
@@ -221,7 +233,8 @@ public final class BuildrootFactory {
         }
     }
 
-    private void abandon(Process holder, Path root, BaseChrootCache.Lease base) {
+    private void abandon(Process holder, Path root, BaseChrootCache.Lease base,
+            Optional<BuildDepsLayers.Layer> layer) {
         try {
             if (holder != null) {
                 ProcessRunner.killTree(holder);
@@ -230,6 +243,7 @@ public final class BuildrootFactory {
         } catch (RuntimeException e) {
             LOG.warnf("cannot clean up the failed buildroot %s: %s", root, e.getMessage());
         } finally {
+            layer.ifPresent(BuildDepsLayers.Layer::close);
             base.close();
         }
     }

@@ -77,6 +77,15 @@ public interface ExecutorConfig {
     @WithDefault("21474836480")
     long cacheMaxBytes();
 
+    /**
+     * Build-deps layers kept per base chroot: what apt installed for a build, reused by the
+     * next build on that base with the same build relations, build type and profile (mock's
+     * root_cache per package set); least recently used dropped first. 0 turns them off.
+     * Builds that see a compose repository or extra repositories never use one.
+     */
+    @WithDefault("8")
+    int buildDepsLayersPerBase();
+
     /** How often the base chroot cache is trimmed. */
     @WithDefault("1h")
     Duration cacheEvictionInterval();

@@ -30,6 +30,8 @@ import org.debian.bootc.executor.artifact.ArtifactStore;
 import org.debian.bootc.executor.artifact.ComposeRepositories;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BaseKey;
+import org.debian.bootc.executor.buildroot.BuildDepsKey;
+import org.debian.bootc.executor.buildroot.BuildDepsLayers;
 import org.debian.bootc.executor.buildroot.Buildroot;
 import org.debian.bootc.executor.buildroot.BuildrootFactory;
 import org.debian.bootc.executor.buildroot.ChrootCommand;
@@ -94,10 +96,13 @@ public final class BuildPipeline {
     private final ArtifactStore store;
     private final ComposeRepositories composeRepositories;
     private final ScheduledExecutorService watchdog;
+    private final BuildDepsLayers layers;
 
+    /** @param layers build-deps layers over the bases ({@link BuildDepsLayers}; 0 per base: none) */
     public BuildPipeline(Settings settings, ArchiveResolver archives, BaseChrootCache bases, BuildrootFactory buildroots,
             SourceFetcher sources, ArtifactStore store, ComposeRepositories composeRepositories,
-            ScheduledExecutorService watchdog) {
+            ScheduledExecutorService watchdog, BuildDepsLayers layers) {
+        this.layers = layers;
         this.settings = settings;
         this.archives = archives;
         this.bases = bases;
@@ -140,19 +145,45 @@ public final class BuildPipeline {
             stopIfAsked(running);
             BaseChrootCache.Lease lease = stage(log, "base chroot", () -> bases.acquire(baseKey(request, log), log));
             baseMade = lease.made();
+            // looked at once: what apt sees in this build, and whether a build-deps layer may stand for it
+            Optional<Path> composeRepository = composeRepositories.of(request.composeId());
+            Optional<BuildDepsKey> depsKey = buildDepsKey(request, lease, dsc, composeRepository, log);
             try (Buildroot root = stage(log, "buildroot", () -> buildroots.create(running.buildrootId(), lease,
-                    settings.aptCache(), composeRepositories.of(request.composeId()), log))) {
+                    depsKey.flatMap(k -> layers.acquire(lease, k)), settings.aptCache(), composeRepository, log))) {
                 running.attach(root);
                 moveInto(downloads, root.buildDir());
+                root.layer().ifPresent(l -> log.line("build-deps layer " + l.id()
+                        + " is cached: stacked over the base"));
+                boolean[] installed = {false};
+                // dpkg-query's answer when it is already known (the base and any layer never change)
+                String[] packages = {null};
                 downloaded[0] = stage(log, "build-deps", () -> {
+                    Optional<String> known = knownSatisfied(root, lease, depsKey, log);
+                    if (known.isPresent()) {
+                        packages[0] = known.get();
+                        return 0;
+                    }
+                    if (satisfiedByTheChroot(root, request, running, dsc, log)) {
+                        if (depsKey.isPresent()) {
+                            packages[0] = dpkgQuery(root, running);
+                            layers.recordSatisfiedByBase(lease, depsKey.get(), packages[0]);
+                        }
+                        return 0;
+                    }
                     try {
-                        return installBuildDeps(root, request, running, dsc, log);
+                        installed[0] = true;
+                        return installBuildDeps(root, request, running, dsc, composeRepository, log);
                     } finally {
                         shareDownloads(root, log);
                     }
                 });
+                if (installed[0] && depsKey.isPresent() && root.layer().isEmpty()) {
+                    packages[0] = dpkgQuery(root, running);
+                    stage(log, "build-deps layer", () -> layers.capture(lease, depsKey.get(), root, packages[0], log));
+                }
                 ChrootInfo info = stage(log, "chroot-ready", () -> {
-                    ChrootInfo ready = new ChrootInfo(root.id(), lease.id(), installed(root, running, log));
+                    ChrootInfo ready = new ChrootInfo(root.id(), lease.id(),
+                            DpkgQuery.parse(packages[0] != null ? packages[0] : dpkgQuery(root, running)));
                     log.line(ready.installed().size() + " packages installed in buildroot " + root.id());
                     try {
                         onReady.accept(ready);
@@ -248,11 +279,35 @@ public final class BuildPipeline {
                 settings.recipe());
     }
 
-    /** Installs the .dsc's build dependencies with apt; returns how many .debs it downloaded. */
-    private int installBuildDeps(Buildroot root, BuildRequest request, RunningBuild running, Path dsc, BuildLog log) {
-        if (satisfiedByTheBase(root, request, running, dsc, log)) {
-            return 0;
+    /**
+     * The build-deps layer key of this build, when its apt sees the base's archive alone (no
+     * compose repository, no extra repository: those change what apt chooses).
+     */
+    private Optional<BuildDepsKey> buildDepsKey(BuildRequest request, BaseChrootCache.Lease lease, Path dsc,
+            Optional<Path> composeRepository, BuildLog log) {
+        if (!layers.enabled()) {
+            return Optional.empty();
         }
+        if (composeRepository.isPresent() || !request.extraRepositories().isEmpty()) {
+            log.line("no build-deps layer: apt also sees " + (composeRepository.isPresent()
+                    ? "the compose's own repository" : "extra repositories")
+                    + ", so its choice is not the base's alone");
+            return Optional.empty();
+        }
+        try {
+            BuildDepsKey key = BuildDepsKey.of(lease.id(), dsc, request.buildType().wireName(), request.buildProfile());
+            log.line("Build-deps layer key " + key.id() + " of:\n" + key.canonical().strip());
+            return Optional.of(key);
+        } catch (java.io.UncheckedIOException e) {
+            // the .dsc was just fetched and checked; should it be unreadable, the build says so soon enough
+            log.line("no build-deps layer: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Installs the .dsc's build dependencies with apt; returns how many .debs it downloaded. */
+    private int installBuildDeps(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
+            Optional<Path> composeRepository, BuildLog log) {
         try {
             List<String> lines = new ArrayList<>();
             int n = 0;
@@ -270,7 +325,7 @@ public final class BuildPipeline {
                 lines.add("deb [" + options + "] " + repo.uri() + " " + repo.suite()
                         + (repo.components().isEmpty() ? "" : " " + String.join(" ", repo.components())));
             }
-            if (composeRepositories.of(request.composeId()).isPresent()) {
+            if (composeRepository.isPresent()) {
                 lines.add("deb [trusted=yes] file:/srv/compose-repo ./");
                 writeInto(root, "/etc/apt/preferences.d/bootc-compose",
                         "Package: *\nPin: origin \"\"\nPin-Priority: 990\n".getBytes(StandardCharsets.UTF_8), log);
@@ -322,11 +377,11 @@ public final class BuildPipeline {
     }
 
     /**
-     * Whether the base already has every build dependency ({@code dpkg-checkbuilddeps},
-     * which reads only dpkg's status): then apt, which takes seconds to load the
-     * archive's package lists, is not run at all.
+     * Whether the base (and the build-deps layer over it, if any) already has every build
+     * dependency ({@code dpkg-checkbuilddeps}, which reads only dpkg's status): then apt,
+     * which takes seconds to load the archive's package lists, is not run at all.
      */
-    private boolean satisfiedByTheBase(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
+    private boolean satisfiedByTheChroot(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
             BuildLog log) {
         List<String> argv = new ArrayList<>(List.of("dpkg-checkbuilddeps"));
         switch (request.buildType()) {
@@ -336,10 +391,20 @@ public final class BuildPipeline {
             }
         }
         request.buildProfile().ifPresent(p -> argv.addAll(List.of("-P", p)));
-        argv.add("/build/" + dsc.getFileName());
+        String control = ".bootc-build-deps.control";
+        try {
+            Files.writeString(root.buildDir().resolve(control),
+                    BuildDepsKey.checkControl(Files.readString(root.buildDir().resolve(dsc.getFileName()))));
+        } catch (IOException e) {
+            log.line("cannot write the build relations for dpkg-checkbuilddeps (" + e.getMessage()
+                    + "): apt decides");
+            return false;
+        }
+        argv.add("/build/" + control);
         try {
             root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", remaining(running)), log);
-            log.line("the base satisfies every build dependency: nothing to install");
+            log.line(root.layer().map(l -> "the build-deps layer over the base satisfies")
+                    .orElse("the base satisfies") + " every build dependency: nothing to install");
             return true;
         } catch (CommandFailedException e) {
             return false;
@@ -352,12 +417,32 @@ public final class BuildPipeline {
                 .count();
     }
 
-    private List<InstalledPackage> installed(Buildroot root, RunningBuild running, BuildLog log) {
+    /**
+     * Whether this build's build-deps are known to be in the chroot without asking it: its
+     * layer was made from their install, or an earlier build with the same key found the base
+     * alone has them. Returns dpkg-query's answer recorded then.
+     */
+    private Optional<String> knownSatisfied(Buildroot root, BaseChrootCache.Lease lease,
+            Optional<BuildDepsKey> depsKey, BuildLog log) {
+        if (root.layer().isPresent()) {
+            Optional<String> known = root.layer().get().installed();
+            known.ifPresent(k -> log.line("the build-deps layer over the base satisfies every build dependency:"
+                    + " nothing to install (it was made from their install)"));
+            return known;
+        }
+        Optional<String> known = depsKey.flatMap(k -> layers.satisfiedByBase(lease, k));
+        known.ifPresent(k -> log.line("the base satisfies every build dependency: nothing to install (found by an"
+                + " earlier build with the same build relations)"));
+        return known;
+    }
+
+    /** What dpkg says is installed in the chroot, as {@link DpkgQuery#parse} reads it. */
+    private String dpkgQuery(Buildroot root, RunningBuild running) {
         try {
             CommandResult result = root.run(ChrootCommand.asRoot(remaining(running), "dpkg-query", "-W", "-f",
                     "${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n"), line -> {
                     });
-            return DpkgQuery.parse(result.output());
+            return result.output();
         } catch (CommandFailedException e) {
             throw Diagnosis.root("listing the buildroot's packages", e);
         }

@@ -40,7 +40,7 @@ public class BuildService {
         this.workspace = new Workspace(new Workspace.Options(config.stateDir(), executorId.value(),
                 config.architecture(), config.archive(), config.baseExtraPackages(), config.builderUid(),
                 config.buildTimeout(), config.mmdebstrapTimeout(), config.cacheMaxAge(), config.cacheMaxBytes(),
-                config.logTailLines()));
+                config.logTailLines(), config.buildDepsLayersPerBase()));
         workspace.removeLeftovers();
         LOG.infof("executor %s builds %s in %s (%d slot(s))", executorId.value(), config.architecture(),
                 config.stateDir().toAbsolutePath(), config.slots());

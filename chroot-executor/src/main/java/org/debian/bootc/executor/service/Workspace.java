@@ -15,6 +15,7 @@ import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.artifact.ComposeRepositories;
 import org.debian.bootc.executor.artifact.LocalArtifactStore;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
+import org.debian.bootc.executor.buildroot.BuildDepsLayers;
 import org.debian.bootc.executor.buildroot.BuildrootFactory;
 import org.debian.bootc.executor.buildroot.IsolationMode;
 import org.debian.bootc.executor.buildroot.Mmdebstrap;
@@ -26,6 +27,7 @@ import org.debian.bootc.executor.source.SourceFetcher;
  * The executor's state directory and the parts that live in it:
  * <pre>
  * bases/                      cached base chroots (shared by executors on one machine)
+ * bases/&lt;base&gt;/layers/        build-deps layers over that base
  * apt-archives/               the apt package cache every buildroot shares
  * artifacts/sha256/           the local artifact store
  * compose-repos/&lt;compose&gt;/    flat apt repositories of each compose's built packages
@@ -41,10 +43,11 @@ public final class Workspace {
      * @param builderUid uid and gid of the unprivileged account the build step runs as
      * @param cacheMaxAge bases unused for longer are evicted
      * @param cacheMaxBytes the base cache is trimmed (least recently used first) to this size
+     * @param buildDepsLayersPerBase build-deps layers kept per base ({@link BuildDepsLayers}); 0: none
      */
     public record Options(Path stateDir, String executorId, String architecture, Optional<URI> archive,
             List<String> baseExtraPackages, int builderUid, Duration buildTimeout, Duration mmdebstrapTimeout,
-            Duration cacheMaxAge, long cacheMaxBytes, int tailLines) {
+            Duration cacheMaxAge, long cacheMaxBytes, int tailLines, int buildDepsLayersPerBase) {
 
         public Options {
             baseExtraPackages = List.copyOf(baseExtraPackages);
@@ -56,6 +59,7 @@ public final class Workspace {
     /** mmdebstrap alone, so a shutdown can stop base creations at once without cutting short a clean-up. */
     private final ProcessRunner baseRunner = new ProcessRunner();
     private final BaseChrootCache bases;
+    private final BuildDepsLayers layers;
     private final BuildrootFactory buildroots;
     private final LocalArtifactStore store;
     private final BuildPipeline pipeline;
@@ -69,6 +73,8 @@ public final class Workspace {
                 new Mmdebstrap(baseRunner, mode, options.builderUid(), options.mmdebstrapTimeout()),
                 options.cacheMaxAge(), options.cacheMaxBytes(), Clock.systemUTC(),
                 TreeRemover.of(mode, runner, options.builderUid()));
+        this.layers = new BuildDepsLayers(options.buildDepsLayersPerBase(),
+                TreeRemover.of(mode, runner, options.builderUid()), Clock.systemUTC());
         this.buildroots = new BuildrootFactory(state.resolve("buildroots").resolve(options.executorId()), runner,
                 options.builderUid(), Duration.ofMinutes(2), mode);
         this.store = new LocalArtifactStore(state.resolve("artifacts"));
@@ -85,7 +91,7 @@ public final class Workspace {
                         state.resolve("logs"), downloads, state.resolve("apt-archives")),
                 new ArchiveResolver(options.archive(), new HostAptSources(Path.of("/")), downloader, downloads),
                 bases, buildroots, new SourceFetcher(downloader), store,
-                new ComposeRepositories(state.resolve("compose-repos"), runner), watchdog);
+                new ComposeRepositories(state.resolve("compose-repos"), runner), watchdog, layers);
     }
 
     public Options options() {
@@ -94,6 +100,10 @@ public final class Workspace {
 
     public BaseChrootCache bases() {
         return bases;
+    }
+
+    public BuildDepsLayers layers() {
+        return layers;
     }
 
     public BuildrootFactory buildroots() {
@@ -137,5 +147,6 @@ public final class Workspace {
     public void removeLeftovers() {
         buildroots.removeLeftovers();
         bases.removeLeftovers();
+        layers.removeLeftovers(bases.dir(), Duration.ofHours(6));
     }
 }

@@ -157,7 +157,7 @@ class BuildPipelineIT {
         } catch (java.nio.file.NoSuchFileException e) {
             // no cache yet
         }
-        SourcePackage first = TestSources.nativePackage(work, "bootc-test-deps", "hello", List.of("hello"));
+        SourcePackage first = TestSources.nativePackage(work, "bootc-test-deps", uniqueHello(), List.of("hello"));
         // a compose of its own: no compose repository (an earlier hello build of the "it" compose would be in it)
         String compose = "deps" + UUID.randomUUID().toString().substring(0, 8);
         BuildOutcome one = build(first, compose);
@@ -171,6 +171,68 @@ class BuildPipelineIT {
         assertEquals(made, workspace.bases().made(), "no mmdebstrap for the second build");
     }
 
+    /**
+     * A build-dependency on hello written so no earlier build had the same relations: the
+     * build-deps layer of an earlier test would otherwise stand for the install under test.
+     */
+    private static String uniqueHello() {
+        return "hello (>= 0." + System.nanoTime() + ")";
+    }
+
+    @Test
+    void theSecondBuildWithTheSameBuildDepsInstallsNothingItsBuildDepsLayerHasThem() throws IOException {
+        String deps = uniqueHello();
+        // the build checks that hello is really there
+        SourcePackage first = TestSources.nativePackage(work, "bootc-test-layer-a", deps, List.of("hello --version"));
+        SourcePackage second = TestSources.nativePackage(work.resolve("b"), "bootc-test-layer-b", deps,
+                List.of("hello --version"));
+        BuildOutcome one = build(first, "layer" + UUID.randomUUID().toString().substring(0, 8));
+        assertEquals(BuildResult.SUCCESS, one.result(), () -> String.join("\n", one.logTail()));
+        String oneLog = log(one);
+        assertTrue(oneLog.contains("Setting up hello "), "the first build installs hello");
+        assertTrue(oneLog.matches("(?s).*build-deps layer [0-9a-f]{64} made from this build's install.*"), oneLog);
+        // another source, another compose (with no repository of its own yet), the same relations
+        java.util.List<ChrootInfo> ready = new java.util.ArrayList<>();
+        BuildRequest request = TestWorkspace.request(second, suite,
+                "layer" + UUID.randomUUID().toString().substring(0, 8));
+        BuildOutcome two = workspace.pipeline().run(request, TestWorkspace.running(request, TIMEOUT), ready::add);
+        assertEquals(BuildResult.SUCCESS, two.result(), () -> String.join("\n", two.logTail()));
+        String twoLog = log(two);
+        assertTrue(twoLog.matches("(?s).*build-deps layer [0-9a-f]{64} is cached.*"), twoLog);
+        assertTrue(twoLog.contains("the build-deps layer over the base satisfies every build dependency"), twoLog);
+        assertFalse(twoLog.contains("Setting up hello "), "nothing installed:\n" + twoLog);
+        assertEquals(0, two.debsDownloaded());
+        assertTrue(ready.get(0).installed().stream().anyMatch(p -> p.name().equals("hello")),
+                "chroot-ready lists what the layer installed");
+        // a build that also sees its compose's own packages gets no layer: apt may choose differently there
+        BuildOutcome three = build(first, request.composeId().name());
+        assertEquals(BuildResult.SUCCESS, three.result(), () -> String.join("\n", three.logTail()));
+        String threeLog = log(three);
+        assertTrue(threeLog.contains("no build-deps layer: apt also sees the compose's own repository"), threeLog);
+        assertTrue(threeLog.contains("Setting up hello "), threeLog);
+    }
+
+    @Test
+    void aBuildWhoseBuildDepsTheBaseHasAsksDpkgNothingWhenAnEarlierBuildFoundThatOut() throws IOException {
+        // no Build-Depends: the same (empty) relations as most test packages, so the base's answer is known by now
+        SourcePackage once = TestSources.nativePackage(work, "bootc-test-plain-a", "", List.of("true"));
+        SourcePackage again = TestSources.nativePackage(work.resolve("b"), "bootc-test-plain-b", "", List.of("true"));
+        BuildOutcome first = build(once, "plain" + UUID.randomUUID().toString().substring(0, 8));
+        assertEquals(BuildResult.SUCCESS, first.result(), () -> String.join("\n", first.logTail()));
+        java.util.List<ChrootInfo> ready = new java.util.ArrayList<>();
+        BuildRequest request = TestWorkspace.request(again, suite,
+                "plain" + UUID.randomUUID().toString().substring(0, 8));
+        BuildOutcome second = workspace.pipeline().run(request, TestWorkspace.running(request, TIMEOUT), ready::add);
+        assertEquals(BuildResult.SUCCESS, second.result(), () -> String.join("\n", second.logTail()));
+        String log = log(second);
+        assertTrue(log.contains("the base satisfies every build dependency: nothing to install (found by an earlier"
+                + " build with the same build relations)"), log);
+        assertFalse(log.contains("$ dpkg-checkbuilddeps"), "no check run:\n" + log);
+        // chroot-ready still lists the base's packages, as dpkg-query gave them to the earlier build
+        assertTrue(ready.get(0).installed().stream().anyMatch(p -> p.name().equals("dpkg")), ready.toString());
+        assertTrue(ready.get(0).installed().stream().anyMatch(p -> p.name().equals("fakeroot")), ready.toString());
+    }
+
     @Test
     void twoBuildsAtOnceBothInstallTheirBuildDepsThroughTheSharedAptCache() throws Exception {
         // slots = 2: both want hello, absent from the shared cache, at the same moment
@@ -181,8 +243,9 @@ class BuildPipelineIT {
         } catch (java.nio.file.NoSuchFileException e) {
             // no cache yet
         }
-        SourcePackage a = TestSources.nativePackage(work, "bootc-test-slot-a", "hello", List.of("hello"));
-        SourcePackage b = TestSources.nativePackage(work, "bootc-test-slot-b", "hello", List.of("hello"));
+        String deps = uniqueHello();
+        SourcePackage a = TestSources.nativePackage(work, "bootc-test-slot-a", deps, List.of("hello"));
+        SourcePackage b = TestSources.nativePackage(work, "bootc-test-slot-b", deps, List.of("hello"));
         String compose = "slots" + UUID.randomUUID().toString().substring(0, 8);
         CountDownLatch start = new CountDownLatch(1);
         CompletableFuture<BuildOutcome> one = CompletableFuture.supplyAsync(() -> {

@@ -28,7 +28,8 @@ public final class TestWorkspace {
 
     public static Workspace create(String executorId, Duration buildTimeout) {
         return new Workspace(new Workspace.Options(STATE, executorId, "amd64", Optional.empty(), List.of("fakeroot"),
-                2000, buildTimeout, Duration.ofMinutes(20), Duration.ofDays(30), Long.MAX_VALUE, 30));
+                2000, buildTimeout, Duration.ofMinutes(20), Duration.ofDays(30), Long.MAX_VALUE, 30,
+                8));
     }
 
     public static BuildRequest request(SourcePackage source, String suite) {

@@ -47,14 +47,15 @@ public final class UnprivilegedBuild {
         boolean hello = args.length > 3 && args[3].equals("hello");
         String name = hello ? "hello" : "bootc-test-unpriv";
         SourcePackage source = hello ? TestSources.fromArchive(archive, suite, "hello", scratch.resolve("sources"))
-                : TestSources.nativePackage(scratch, name, "all", "hello", List.of(
+                // relations no earlier run had: this run's first build installs hello and makes the layer
+                : TestSources.nativePackage(scratch, name, "all", "hello (>= 0." + System.nanoTime() + ")", List.of(
                         "hello",
                         "echo \"BUILDER-UID=$$(id -u)\"",
                         "if bash -c 'exec 3<>/dev/tcp/" + archive.getHost() + "/" + port
                                 + "' 2>/dev/null; then echo NET-CONNECTED; else echo NET-REFUSED; fi"));
         Workspace workspace = new Workspace(new Workspace.Options(state, "unpriv-it", "amd64", Optional.empty(),
                 List.of("fakeroot"), 2000, Duration.ofMinutes(40), Duration.ofMinutes(40), Duration.ofDays(30),
-                Long.MAX_VALUE, 30));
+                Long.MAX_VALUE, 30, 8));
         workspace.removeLeftovers();
         ComposeId compose = ComposeId.of("unpriv" + UUID.randomUUID().toString().substring(0, 8), "1",
                 LocalDate.of(2026, 11, 25), ComposeType.TEST, 0);
@@ -66,6 +67,20 @@ public final class UnprivilegedBuild {
                 ready -> {
                 });
         Properties p = new Properties();
+        if (!hello) {
+            // the same relations again, in another compose: over the build-deps layer the first build made
+            ComposeId again = ComposeId.of("unpriv" + UUID.randomUUID().toString().substring(0, 8), "1",
+                    LocalDate.of(2026, 11, 25), ComposeType.TEST, 0);
+            BuildRequest second = new BuildRequest(new TaskId(again.value() + ":" + name + ":amd64:"
+                    + UUID.randomUUID()), 1, again, source, "amd64", suite, Optional.empty(), Optional.empty(),
+                    BuildType.ALL, Optional.empty(), List.of());
+            BuildOutcome two = workspace.pipeline().run(second, TestWorkspace.running(second, Duration.ofMinutes(40)),
+                    ready -> {
+                    });
+            p.setProperty("second.result", two.result().wireName());
+            p.setProperty("second.log", two.logLocation().orElse(""));
+            p.setProperty("second.logTail", String.join("\n", two.logTail()));
+        }
         p.setProperty("mode", IsolationMode.ofThisProcess().name());
         p.setProperty("user", System.getProperty("user.name"));
         p.setProperty("result", outcome.result().wireName());

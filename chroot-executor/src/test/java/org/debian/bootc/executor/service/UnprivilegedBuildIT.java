@@ -61,6 +61,13 @@ class UnprivilegedBuildIT {
         assertTrue(log.lines().anyMatch("NET-REFUSED"::equals), "the build tried the archive's host");
         assertFalse(log.lines().anyMatch("NET-CONNECTED"::equals), "the build step reached the network");
         assertTrue(log.contains("Setting up hello "), "apt installed the build-dep hello in the user namespace");
+        assertTrue(log.matches("(?s).*build-deps layer [0-9a-f]{64} made from this build's install.*"),
+                "the install was kept as a build-deps layer:\n" + log);
+        // the second build, same relations: over that layer (copied in the user namespace), nothing installed
+        assertEquals("success", outcome.getProperty("second.result"), () -> outcome.getProperty("second.logTail"));
+        String second = Files.readString(Path.of(URI.create(outcome.getProperty("second.log"))));
+        assertTrue(second.contains("the build-deps layer over the base satisfies every build dependency"), second);
+        assertFalse(second.contains("Setting up hello "), second);
 
         Path deb = null;
         for (String key : outcome.stringPropertyNames()) {
