@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,12 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -98,15 +92,7 @@ public final class BaseChrootCache {
                 }
                 closed = true;
             }
-            ReentrantLock lock = keyLocks.computeIfAbsent(id, k -> new ReentrantLock());
-            lock.lock();
-            try {
-                if (leases.computeIfPresent(id, (k, n) -> n <= 1 ? null : n - 1) == null) {
-                    releaseUse(id);
-                }
-            } finally {
-                lock.unlock();
-            }
+            locks.release(dir.resolve(id));
         }
     }
 
@@ -119,10 +105,7 @@ public final class BaseChrootCache {
     private final Duration maxAge;
     private final long maxBytes;
     private final Clock clock;
-    private final Map<String, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
-    private final Map<String, Integer> leases = new ConcurrentHashMap<>();
-    /** The shared locks on {@code <id>.use} this process holds, one per base it has leases on. */
-    private final Map<String, FileChannel> uses = new ConcurrentHashMap<>();
+    private final EntryLocks locks = new EntryLocks();
     private final AtomicInteger made = new AtomicInteger();
 
     private final TreeRemover remover;
@@ -164,36 +147,21 @@ public final class BaseChrootCache {
     public Lease acquire(BaseKey key, LogSink log) {
         String id = key.id();
         Path base = dir.resolve(id);
-        ReentrantLock lock = keyLocks.computeIfAbsent(id, k -> new ReentrantLock());
-        lock.lock();
-        try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock fileLock = channel.lock()) {
-            boolean makeIt = !Files.isRegularFile(base.resolve(INFO));
-            if (makeIt) {
-                log.line("base chroot " + id + " is not cached: making it");
-                make(key, id, log);
-            } else {
-                log.line("base chroot " + id + " is cached: " + base.resolve(ROOT));
-            }
-            touch(base);
-            if (!uses.containsKey(id)) {
-                // taken while holding <id>.lock, which an evicting process needs first: never refused here
-                FileChannel use = FileChannel.open(dir.resolve(id + ".use"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.READ);
-                try {
-                    use.lock(0, Long.MAX_VALUE, true);
-                } catch (IOException | RuntimeException e) {
-                    use.close();
-                    throw e;
+        try {
+            return locks.locked(base, () -> {
+                boolean makeIt = !Files.isRegularFile(base.resolve(INFO));
+                if (makeIt) {
+                    log.line("base chroot " + id + " is not cached: making it");
+                    make(key, id, log);
+                } else {
+                    log.line("base chroot " + id + " is cached: " + base.resolve(ROOT));
                 }
-                uses.put(id, use);
-            }
-            leases.merge(id, 1, Integer::sum);
-            return new Lease(key, id, base.resolve(ROOT), makeIt);
+                touch(base);
+                locks.use(base);
+                return new Lease(key, id, base.resolve(ROOT), makeIt);
+            });
         } catch (IOException e) {
             throw new RootError("cannot lock base chroot " + id + " in " + dir + ": " + e.getMessage(), List.of(), e);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -292,41 +260,18 @@ public final class BaseChrootCache {
     }
 
     private boolean remove(String id) {
-        if (leases.containsKey(id)) {
-            return false;
-        }
-        ReentrantLock lock = keyLocks.computeIfAbsent(id, k -> new ReentrantLock());
-        if (!lock.tryLock()) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock fileLock = channel.tryLock();
-                FileChannel useChannel = FileChannel.open(dir.resolve(id + ".use"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE); FileLock inUse = fileLock == null || leases.containsKey(id) ? null
-                                : useChannel.tryLock()) {
-            if (fileLock == null || inUse == null) {
-                return false; // being made, or leased here or by another process
-            }
-            Path trash = dir.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
-            Files.move(dir.resolve(id), trash, StandardCopyOption.ATOMIC_MOVE);
-            remover.delete(trash);
-            return true;
+        Path base = dir.resolve(id);
+        try {
+            // not while being made, nor leased here or by another process
+            return locks.ifUnused(base, () -> {
+                Path trash = dir.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
+                Files.move(base, trash, StandardCopyOption.ATOMIC_MOVE);
+                remover.delete(trash);
+                return true;
+            });
         } catch (IOException e) {
             LOG.warnf("cannot evict base chroot %s: %s", id, e.getMessage());
             return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void releaseUse(String id) {
-        FileChannel use = uses.remove(id);
-        if (use != null) {
-            try {
-                use.close(); // releases the shared lock
-            } catch (IOException e) {
-                LOG.warnf("cannot release the use lock of base chroot %s: %s", id, e.getMessage());
-            }
         }
     }
 
@@ -338,7 +283,7 @@ public final class BaseChrootCache {
                 String name = child.getFileName().toString();
                 if (name.startsWith(TEMP_PREFIX) || name.startsWith(TRASH_PREFIX)) {
                     String id = name.substring(name.indexOf('-', 1) + 1, Math.min(name.length(), name.indexOf('-', 1) + 65));
-                    if (isLockedElsewhere(id)) {
+                    if (locks.lockedElsewhere(dir.resolve(id))) {
                         continue; // another process is making this base right now
                     }
                     remover.delete(child);
@@ -349,20 +294,5 @@ public final class BaseChrootCache {
             throw new UncheckedIOException("cannot list the base chroot cache " + dir, e);
         }
         return removed;
-    }
-
-    private boolean isLockedElsewhere(String id) {
-        ReentrantLock lock = keyLocks.computeIfAbsent(id, k -> new ReentrantLock());
-        if (!lock.tryLock()) {
-            return true;
-        }
-        try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock fileLock = channel.tryLock()) {
-            return fileLock == null;
-        } catch (IOException e) {
-            return true;
-        } finally {
-            lock.unlock();
-        }
     }
 }

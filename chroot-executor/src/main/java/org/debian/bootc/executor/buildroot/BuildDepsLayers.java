@@ -3,12 +3,9 @@ package org.debian.bootc.executor.buildroot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,12 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -61,13 +55,11 @@ public final class BuildDepsLayers {
 
         private final String id;
         private final Path tree;
-        private final String path;
         private boolean closed;
 
-        private Layer(String id, Path tree, String path) {
+        private Layer(String id, Path tree) {
             this.id = id;
             this.tree = tree;
-            this.path = path;
         }
 
         /** The key's sha256. */
@@ -96,31 +88,14 @@ public final class BuildDepsLayers {
                 }
                 closed = true;
             }
-            ReentrantLock lock = lockOf(path);
-            lock.lock();
-            try {
-                if (leases.computeIfPresent(path, (k, n) -> n <= 1 ? null : n - 1) == null) {
-                    FileChannel use = uses.remove(path);
-                    if (use != null) {
-                        try {
-                            use.close();
-                        } catch (IOException e) {
-                            LOG.warnf("cannot release the use lock of build-deps layer %s: %s", id, e.getMessage());
-                        }
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
+            locks.release(tree.getParent());
         }
     }
 
     private final int maxPerBase;
     private final TreeRemover remover;
     private final Clock clock;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final Map<String, Integer> leases = new ConcurrentHashMap<>();
-    private final Map<String, FileChannel> uses = new ConcurrentHashMap<>();
+    private final EntryLocks locks = new EntryLocks();
 
     /** @param maxPerBase layers kept per base; 0 turns layers off (every build installs its build-deps) */
     public BuildDepsLayers(int maxPerBase, TreeRemover remover, Clock clock) {
@@ -134,10 +109,6 @@ public final class BuildDepsLayers {
 
     public boolean enabled() {
         return maxPerBase > 0;
-    }
-
-    private ReentrantLock lockOf(String path) {
-        return locks.computeIfAbsent(path, k -> new ReentrantLock());
     }
 
     private static Path layersOf(BaseChrootCache.Lease base) {
@@ -155,33 +126,18 @@ public final class BuildDepsLayers {
         if (!Files.isRegularFile(layer.resolve(INFO))) {
             return Optional.empty();
         }
-        String path = layer.toString();
-        ReentrantLock lock = lockOf(path);
-        lock.lock();
-        try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock fileLock = channel.lock()) {
-            if (!Files.isRegularFile(layer.resolve(INFO))) {
-                return Optional.empty(); // pruned in the meantime
-            }
-            if (!uses.containsKey(path)) {
-                FileChannel use = FileChannel.open(dir.resolve(id + ".use"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.READ);
-                try {
-                    use.lock(0, Long.MAX_VALUE, true);
-                } catch (IOException | RuntimeException e) {
-                    use.close();
-                    throw e;
+        try {
+            return locks.locked(layer, () -> {
+                if (!Files.isRegularFile(layer.resolve(INFO))) {
+                    return Optional.empty(); // dropped in the meantime
                 }
-                uses.put(path, use);
-            }
-            leases.merge(path, 1, Integer::sum);
-            touch(layer);
-            return Optional.of(new Layer(id, layer.resolve(TREE), path));
+                locks.use(layer);
+                touch(layer);
+                return Optional.of(new Layer(id, layer.resolve(TREE)));
+            });
         } catch (IOException e) {
             LOG.warnf("build-deps layer %s cannot be used (%s): the build installs its build-deps", id, e.getMessage());
             return Optional.empty();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -222,19 +178,17 @@ public final class BuildDepsLayers {
             try (OutputStream out = Files.newOutputStream(temp.resolve(INFO))) {
                 info.store(out, "build-deps layer " + id);
             }
-            String path = layer.toString();
-            ReentrantLock lock = lockOf(path);
-            lock.lock();
-            try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock fileLock = channel.lock()) {
+            boolean placed = locks.locked(layer, () -> {
                 if (Files.exists(layer)) {
-                    log.line("build-deps layer " + id + " was made meanwhile by another build: this copy is dropped");
                     return false;
                 }
                 Files.move(temp, layer, StandardCopyOption.ATOMIC_MOVE);
                 touch(layer);
-            } finally {
-                lock.unlock();
+                return true;
+            });
+            if (!placed) {
+                log.line("build-deps layer " + id + " was made meanwhile by another build: this copy is dropped");
+                return false;
             }
             log.line("build-deps layer " + id + " made from this build's install in "
                     + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms (" + info.getProperty("bytes")
@@ -357,32 +311,16 @@ public final class BuildDepsLayers {
     }
 
     private boolean remove(Path dir, Path layer) {
-        String path = layer.toString();
-        String id = layer.getFileName().toString();
-        if (leases.containsKey(path)) {
-            return false;
-        }
-        ReentrantLock lock = lockOf(path);
-        if (!lock.tryLock()) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(dir.resolve(id + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock fileLock = channel.tryLock();
-                FileChannel useChannel = FileChannel.open(dir.resolve(id + ".use"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE); FileLock inUse = fileLock == null || leases.containsKey(path) ? null
-                                : useChannel.tryLock()) {
-            if (fileLock == null || inUse == null) {
-                return false;
-            }
-            Path trash = dir.resolve(TEMP_PREFIX + id + "-" + UUID.randomUUID());
-            Files.move(layer, trash, StandardCopyOption.ATOMIC_MOVE);
-            remover.delete(trash);
-            return true;
+        try {
+            return locks.ifUnused(layer, () -> {
+                Path trash = dir.resolve(TEMP_PREFIX + layer.getFileName() + "-" + UUID.randomUUID());
+                Files.move(layer, trash, StandardCopyOption.ATOMIC_MOVE);
+                remover.delete(trash);
+                return true;
+            });
         } catch (IOException | UncheckedIOException e) {
             LOG.warnf("cannot drop build-deps layer %s: %s", layer, e.getMessage());
             return false;
-        } finally {
-            lock.unlock();
         }
     }
 
