@@ -19,10 +19,23 @@ public class AttemptRepository {
             + "buildroot_id, result, log_location, log_tail, duration_ms, applied, ended_at, end_reason, reused_task_id, "
             + "reused_attempt";
 
-    /** A buildroot as recorded from chroot-ready. */
+    /**
+     * A buildroot as recorded from chroot-ready, with its state: {@code building} while its
+     * attempt runs, {@code expired} (when and why) once the attempt has ended.
+     */
     public record Buildroot(String buildrootId, String taskId, int attempt, String executorId, String architecture,
-            String baseKey, String installed, Instant createdAt) {
+            String baseKey, String installed, Instant createdAt, String state, Instant expiredAt,
+            String expiredReason) {
     }
+
+    /**
+     * Expires the buildroots still building of the attempts a data-modifying CTE named
+     * {@code ended} returns (columns task_id, attempt): the attempt's end and its
+     * buildroots' expiry are one statement, one round trip.
+     */
+    private static final String EXPIRE_ENDED = """
+            update buildroot b set state = 'expired', expired_at = now(), expired_reason = ?
+            from ended e where b.task_id = e.task_id and b.attempt = e.attempt and b.state = 'building'""";
 
     /** An attempt of a running task whose lease ran out. */
     public record Expired(String taskId, String composeId, int attempt) {
@@ -82,22 +95,34 @@ public class AttemptRepository {
                 contentKey, exceptTaskId, contentKey, exceptTaskId).orElseThrow();
     }
 
-    /** Records the end of an attempt as the executor reported it. */
+    /**
+     * Records the end of an attempt as the executor reported it, and expires its buildroots
+     * still building with {@code buildrootReason} (in the same statement). A buildroot
+     * already expired (the attempt was superseded or cancelled before) keeps its reason.
+     */
     public void recordResult(Sql sql, String taskId, int attempt, String result, String executorId,
-            String buildrootId, String logLocation, String logTail, long durationMillis, boolean applied)
-            throws SQLException {
+            String buildrootId, String logLocation, String logTail, long durationMillis, boolean applied,
+            String buildrootReason) throws SQLException {
         sql.update("""
-                update attempt set result = ?, executor_id = coalesce(executor_id, ?), buildroot_id = coalesce(buildroot_id, ?),
-                    log_location = ?, log_tail = ?, duration_ms = ?, applied = ?, ended_at = coalesce(ended_at, now()),
-                    end_reason = coalesce(end_reason, ?)
-                where task_id = ? and attempt = ?""", result, executorId, buildrootId, logLocation, logTail,
-                durationMillis, applied, result, taskId, attempt);
+                with ended as (
+                    update attempt set result = ?, executor_id = coalesce(executor_id, ?),
+                        buildroot_id = coalesce(buildroot_id, ?), log_location = ?, log_tail = ?, duration_ms = ?,
+                        applied = ?, ended_at = coalesce(ended_at, now()), end_reason = coalesce(end_reason, ?)
+                    where task_id = ? and attempt = ? returning task_id, attempt)
+                """ + EXPIRE_ENDED, result, executorId, buildrootId, logLocation, logTail,
+                durationMillis, applied, result, taskId, attempt, buildrootReason);
     }
 
-    /** Ends an attempt that will not be applied: superseded, cancelled. */
-    public void end(Sql sql, String taskId, int attempt, String reason) throws SQLException {
-        sql.update("update attempt set ended_at = now(), end_reason = ? where task_id = ? and attempt = ? and ended_at is null",
-                reason, taskId, attempt);
+    /**
+     * Ends an attempt that will not be applied (superseded, cancelled) and expires its
+     * buildroots with {@code buildrootReason}, in one statement.
+     */
+    public void end(Sql sql, String taskId, int attempt, String reason, String buildrootReason) throws SQLException {
+        sql.update("""
+                with ended as (
+                    update attempt set ended_at = now(), end_reason = ?
+                    where task_id = ? and attempt = ? and ended_at is null returning task_id, attempt)
+                """ + EXPIRE_ENDED, reason, taskId, attempt, buildrootReason);
     }
 
     public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) throws SQLException {
@@ -113,12 +138,19 @@ public class AttemptRepository {
                 rs.getLong(4), rs.getString(5)), taskId, attempt);
     }
 
+    /**
+     * Records a buildroot, {@code building}; or, when {@code expiredReason} is not null (its
+     * attempt had already ended when chroot-ready arrived), directly {@code expired}.
+     */
     public boolean addBuildroot(Sql sql, String buildrootId, String taskId, int attempt, String executorId,
-            String architecture, String baseKey, String installedJson) throws SQLException {
+            String architecture, String baseKey, String installedJson, String expiredReason) throws SQLException {
         boolean inserted = sql.update("""
-                insert into buildroot (buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed)
-                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", buildrootId, taskId, attempt, executorId,
-                architecture, baseKey, installedJson) == 1;
+                insert into buildroot (buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed,
+                    state, expired_at, expired_reason)
+                values (?, ?, ?, ?, ?, ?, ?, case when ?::text is null then 'building' else 'expired' end,
+                    case when ?::text is null then null else now() end, ?)
+                on conflict do nothing""", buildrootId, taskId, attempt, executorId,
+                architecture, baseKey, installedJson, expiredReason, expiredReason, expiredReason) == 1;
         sql.update("""
                 update attempt set buildroot_id = ?, executor_id = coalesce(executor_id, ?)
                 where task_id = ? and attempt = ?""", buildrootId, executorId, taskId, attempt);
@@ -127,10 +159,12 @@ public class AttemptRepository {
 
     public Optional<Buildroot> buildroot(Sql sql, String buildrootId) throws SQLException {
         return sql.one("""
-                select buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed, created_at
+                select buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed, created_at,
+                    state, expired_at, expired_reason
                 from buildroot where buildroot_id = ?""", rs -> new Buildroot(rs.getString(1), rs.getString(2),
                 rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                Sql.instant(rs, "created_at")), buildrootId);
+                Sql.instant(rs, "created_at"), rs.getString("state"), Sql.instant(rs, "expired_at"),
+                rs.getString("expired_reason")), buildrootId);
     }
 
     /**

@@ -68,14 +68,19 @@ public final class Views {
                     a.result(), a.applied(), a.endedAt(), a.endReason(), a.logLocation(), a.logTail(),
                     a.durationMillis(), a.reusedTaskId() == null ? null : a.reusedTaskId() + " attempt " + a.reusedAttempt(),
                     buildroot == null ? null : new BuildrootView(buildroot.buildrootId(), buildroot.executorId(),
-                            buildroot.baseKey(), buildroot.installed(), buildroot.createdAt()),
+                            buildroot.baseKey(), buildroot.installed(), buildroot.createdAt(), buildroot.state(),
+                            buildroot.expiredAt(), buildroot.expiredReason()),
                     artifacts);
         }
     }
 
-    /** A buildroot: where an attempt ran and what was installed in it ({@code installed} is a JSON array). */
+    /**
+     * A buildroot: where an attempt ran and what was installed in it ({@code installed} is a
+     * JSON array); {@code state} is {@code building} while the attempt runs, {@code expired}
+     * (at {@code expiredAt}, for {@code expiredReason}) once it has ended.
+     */
     public record BuildrootView(String buildrootId, String executorId, String baseKey, String installed,
-            Instant createdAt) {
+            Instant createdAt, String state, Instant expiredAt, String expiredReason) {
     }
 
     /** One dependency of a task and its state. */

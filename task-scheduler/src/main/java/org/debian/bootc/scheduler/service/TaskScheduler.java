@@ -182,14 +182,21 @@ public class TaskScheduler {
         composeDone(sql, compose);
     }
 
-    /** chroot-ready: record the buildroot (Koji keeps every buildroot and what was installed in it). */
+    /**
+     * chroot-ready: record the buildroot (Koji keeps every buildroot and what was installed
+     * in it), {@code building}; or directly {@code expired} when its attempt has already
+     * ended (the event arrived after the result, the supersede or the cancel).
+     */
     public void chrootReady(Sql sql, ChrootReady e) throws SQLException {
         known(sql, e.taskId().value(), e.composeId().value());
         composes.lock(sql, e.composeId().value());
         Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
         Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
+        String late = attempt.endedAt() == null ? null
+                : "chroot-ready arrived late: attempt " + attempt.attempt() + " had already ended ("
+                        + (attempt.endReason() != null ? attempt.endReason() : attempt.result()) + ")";
         attempts.addBuildroot(sql, e.buildrootId().value(), task.taskId(), attempt.attempt(), e.executorId().value(),
-                e.architecture(), e.baseKey(), json(e.installed()));
+                e.architecture(), e.baseKey(), json(e.installed()), late);
     }
 
     /** package-built: record the attempt's end; apply it only when it is the task's current, live attempt. */
@@ -209,7 +216,8 @@ public class TaskScheduler {
         boolean live = task.status() == TaskStatus.RUNNING && attempt.attempt() == task.currentAttempt()
                 && attempt.endedAt() == null;
         attempts.recordResult(sql, task.taskId(), attempt.attempt(), e.result().wireName(), e.executorId().value(),
-                e.buildrootId().value(), e.logLocation(), e.logTail(), e.durationMillis(), live);
+                e.buildrootId().value(), e.logLocation(), e.logTail(), e.durationMillis(), live,
+                "package-built " + e.result().wireName() + (live ? "" : " (late, not applied)"));
         attempts.addArtifacts(sql, task.taskId(), attempt.attempt(), e.artifacts());
         if (!live) {
             LOG.infof("late result %s of attempt %d of %s recorded, not applied (attempt %s; task %s, current attempt %d)",
@@ -278,7 +286,10 @@ public class TaskScheduler {
         }
         String why = "lease of attempt " + attempt.attempt() + " expired at "
                 + attempt.leaseExpiresAt().truncatedTo(ChronoUnit.SECONDS) + " (held by " + attempt.executorId() + ")";
-        attempts.end(sql, task.taskId(), attempt.attempt(), "superseded: " + why);
+        attempts.end(sql, task.taskId(), attempt.attempt(), "superseded: " + why,
+                task.currentAttempt() < config.maxAttempts()
+                        ? "superseded by attempt " + (attempt.attempt() + 1) + ": " + why
+                        : why + "; no attempts left");
         outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), attempt.attempt(),
                 new ComposeId(task.composeId()), task.architecture(), why + "; a new attempt supersedes it"));
         infrastructureTrouble(sql, compose, task, why);
@@ -314,7 +325,7 @@ public class TaskScheduler {
                     aborted++;
                 }
                 case RUNNING -> {
-                    attempts.end(sql, task.taskId(), task.currentAttempt(), "cancelled: " + why);
+                    attempts.end(sql, task.taskId(), task.currentAttempt(), "cancelled: " + why, "cancelled: " + why);
                     outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), task.currentAttempt(),
                             new ComposeId(composeId), task.architecture(), why));
                     transition(sql, task, TaskStatus.RUNNING, TaskStatus.ABORTED, null, why, null);

@@ -73,6 +73,8 @@ class DashboardIT {
             send(queued(compose, "dash", "amd64", null, done));
             send(queued(compose, "dashboard", "amd64", null, running));
             await(dispatches, EventType.BUILD_TASK_DISPATCHED, done.value(), d -> true);
+            send(chrootReady(done, 1, compose, EXECUTOR, "amd64"));
+            Fixtures.awaitRows("select * from buildroot where task_id = ?", done.value());
             send(built(done, 1, compose, EXECUTOR, BuildResult.SUCCESS, deb(done, "libdash1_1.0-1_amd64.deb")));
             await(dispatches, EventType.BUILD_TASK_DISPATCHED, running.value(), d -> true);
         }
@@ -99,9 +101,17 @@ class DashboardIT {
         assertTrue(taskPage.contains("Status running"), taskPage);
         assertTrue(taskPage.contains("Waits for " + done + " (completed success)"), taskPage);
         assertTrue(taskPage.contains("Following the running build's log"), taskPage);
-        assertTrue(taskPage.contains("br-" + running.value().replace(':', '-') + "-1 on " + EXECUTOR), taskPage);
+        assertTrue(taskPage.contains("br-" + running.value().replace(':', '-') + "-1 on " + EXECUTOR + ": building"),
+                "the running attempt's buildroot is still in use: " + taskPage);
         assertTrue(taskPage.contains("make[1]: Entering directory '/build/dash'"),
                 "the page's script fetched the live log: " + taskPage);
+
+        String donePage = text(chromium(root + "tasks/" + done.value(), 0));
+        java.time.Instant expiredAt = ((java.sql.Timestamp) Fixtures.rows(
+                "select expired_at from buildroot where task_id = ?", done.value()).get(0).get("expired_at")).toInstant();
+        assertTrue(donePage.contains("br-" + done.value().replace(':', '-') + "-1 on " + EXECUTOR + ": expired at "
+                + expiredAt + " — package-built success"), "the finished attempt's buildroot expired, when and why: "
+                + donePage);
 
         // following: the next piece starts where the last one ended
         String first = given().when().get("/api/tasks/" + running.value() + "/log").then().statusCode(200)

@@ -21,6 +21,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +103,10 @@ class SchedulerApiIT {
         Running r = running();
         send(chrootReady(r.a(), 1, r.compose(), EXECUTOR, "amd64"));
         Fixtures.awaitRows("select * from buildroot where task_id = ?", r.a().value());
+        given().when().get("/api/tasks/" + r.a().value()).then().statusCode(200)
+                .body("attempts[0].buildroot.state", equalTo("building"))
+                .body("attempts[0].buildroot.expiredAt", nullValue())
+                .body("attempts[0].buildroot.expiredReason", nullValue());
 
         given().when().get("/api/composes").then().statusCode(200)
                 .body("composeId", hasItems(r.compose().value()));
@@ -134,6 +140,9 @@ class SchedulerApiIT {
                 .body("attempts[0].applied", equalTo(true))
                 .body("attempts[0].buildroot.buildrootId", equalTo("br-" + r.a().value().replace(':', '-') + "-1"))
                 .body("attempts[0].buildroot.installed", containsString("\"make\""))
+                .body("attempts[0].buildroot.state", equalTo("expired"))
+                .body("attempts[0].buildroot.expiredAt", notNullValue())
+                .body("attempts[0].buildroot.expiredReason", equalTo("package-built success"))
                 .body("attempts[0].logLocation", containsString("/logs/"))
                 .body("attempts[0].artifacts[0].name", equalTo("alpha_1.0-1_amd64.deb"));
     }
@@ -180,6 +189,8 @@ class SchedulerApiIT {
     @Test
     void cancelAbortsWaitingTasksStopsRunningOnesAndIgnoresTheirLateResults() throws Exception {
         Running r = running();
+        send(chrootReady(r.a(), 1, r.compose(), EXECUTOR, "amd64"));
+        Fixtures.awaitRows("select * from buildroot where task_id = ?", r.a().value());
         given().header("Authorization", TOKEN).contentType(ContentType.JSON)
                 .body("{\"requestedBy\":\"release-team\",\"reason\":\"wrong manifest\"}")
                 .when().post("/api/composes/" + r.compose().value() + "/cancel").then().statusCode(200)
@@ -200,6 +211,12 @@ class SchedulerApiIT {
         Fixtures.awaitRows("select * from attempt where task_id = ? and result = 'success' and not applied",
                 r.a().value());
         assertEquals("aborted", task(r.a()).get("status"));
+        given().when().get("/api/tasks/" + r.a().value()).then().statusCode(200)
+                .body("attempts[0].endReason", equalTo("cancelled: compose cancelled by release-team: wrong manifest"))
+                .body("attempts[0].buildroot.state", equalTo("expired"))
+                .body("attempts[0].buildroot.expiredAt", notNullValue())
+                .body("attempts[0].buildroot.expiredReason",
+                        equalTo("cancelled: compose cancelled by release-team: wrong manifest"));
         given().header("Authorization", TOKEN).when().post("/api/composes/" + r.compose().value() + "/cancel")
                 .then().statusCode(409).body("error", containsString("was already cancelled"));
         given().when().get("/api/composes/" + r.compose().value() + "/results").then().statusCode(409)

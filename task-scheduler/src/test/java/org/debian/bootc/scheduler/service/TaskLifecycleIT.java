@@ -18,6 +18,7 @@ import static org.debian.bootc.scheduler.Fixtures.task;
 import static org.debian.bootc.scheduler.Fixtures.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,7 @@ import org.debian.bootc.events.BuildResult;
 import org.debian.bootc.events.BuildTaskCancelled;
 import org.debian.bootc.events.BuildTaskDispatched;
 import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeCancelRequested;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.EventType;
@@ -101,6 +103,29 @@ class TaskLifecycleIT {
         return await(built, EventType.COMPOSE_BUILT, compose.value(), b -> true);
     }
 
+    /** The buildroot of an attempt, once chroot-ready has been recorded. */
+    private static Map<String, Object> buildroot(TaskId task, int attempt) throws Exception {
+        return Fixtures.awaitRows("select * from buildroot where task_id = ? and attempt = ?", task.value(), attempt)
+                .get(0);
+    }
+
+    /** The buildroot of an attempt once it is expired; its expiry shares the transaction (now()) of the attempt's end. */
+    private static Map<String, Object> expired(TaskId task, int attempt) throws Exception {
+        Map<String, Object> row = Fixtures.awaitRows("""
+                select b.*, a.ended_at from buildroot b join attempt a on a.task_id = b.task_id and a.attempt = b.attempt
+                where b.task_id = ? and b.attempt = ? and b.state = 'expired'""", task.value(), attempt).get(0);
+        assertNotNull(row.get("expired_at"), "an expired buildroot says when");
+        assertEquals(row.get("ended_at"), row.get("expired_at"),
+                "expired in the transaction that ended attempt " + attempt);
+        return row;
+    }
+
+    private static void assertBuilding(Map<String, Object> buildroot) {
+        assertEquals("building", buildroot.get("state"), "a buildroot is building while its attempt runs");
+        assertNull(buildroot.get("expired_at"));
+        assertNull(buildroot.get("expired_reason"));
+    }
+
     /** Records of {@code key} on the probe's topics that arrive within a quiet spell. */
     private static List<ConsumerRecord<String, byte[]>> more(TopicProbe probe, String key) {
         return probe.drain(QUIET).stream().filter(r -> Objects.equals(r.key(), key)).toList();
@@ -133,6 +158,7 @@ class TaskLifecycleIT {
         assertTrue(more(dispatches, c.value()).isEmpty(), "c waits for a and b");
 
         send(chrootReady(a, 1, compose, EXECUTOR, "amd64"));
+        assertBuilding(buildroot(a, 1));
         send(built(a, 1, compose, EXECUTOR, BuildResult.SUCCESS, deb(a, "libfoo1_1.0-1_amd64.deb")));
         TaskStatusChanged doneA = status(a, TaskStatus.RUNNING, TaskStatus.COMPLETED);
         assertEquals(TaskResult.SUCCESS, doneA.result());
@@ -156,9 +182,10 @@ class TaskLifecycleIT {
         assertEquals("trixie", handoff.plan().suite());
         assertEquals("complete", rows("select outcome from compose where compose_id = ?", compose.value()).get(0)
                 .get("outcome"));
-        Map<String, Object> buildroot = rows("select * from buildroot where task_id = ?", a.value()).get(0);
+        Map<String, Object> buildroot = expired(a, 1);
         assertEquals(EXECUTOR, buildroot.get("executor_id"));
         assertTrue(buildroot.get("installed").toString().contains("\"gcc\""));
+        assertEquals("package-built success", buildroot.get("expired_reason"));
     }
 
     @Test
@@ -217,11 +244,15 @@ class TaskLifecycleIT {
         send(planned(compose, a));
         send(queued(compose, "flaky", "amd64", null));
         dispatched(a, 1);
+        send(chrootReady(a, 1, compose, EXECUTOR, "amd64"));
+        assertBuilding(buildroot(a, 1));
         send(built(a, 1, compose, EXECUTOR, BuildResult.ERROR));
         TaskStatusChanged backoff = status(a, TaskStatus.RUNNING, TaskStatus.PENDING);
         assertTrue(backoff.reason().startsWith("attempt 1 ended in error: dpkg-buildpackage"), backoff.reason());
         assertTrue(backoff.reason().contains("attempt 2 not before"), backoff.reason());
         BuildTaskDispatched second = dispatched(a, 2);
+        assertEquals("package-built error", expired(a, 1).get("expired_reason"),
+                "the retry is a new attempt; the errored one's buildroot is not in use any more");
         assertEquals(2, second.attempt());
         assertEquals(1, rows("select supersedes from attempt where task_id = ? and attempt = 2", a.value()).get(0)
                 .get("supersedes"));
@@ -249,6 +280,7 @@ class TaskLifecycleIT {
         dispatched(a, 1);
         send(chrootReady(a, 1, compose, "dead-executor", "amd64"));
         Fixtures.awaitRows("select * from attempt where task_id = ? and executor_id = 'dead-executor'", a.value());
+        assertBuilding(buildroot(a, 1));
         // the executor went silent: its lease runs out
         Fixtures.update("update attempt set lease_expires_at = now() - interval '1 second' where task_id = ?",
                 a.value());
@@ -264,6 +296,9 @@ class TaskLifecycleIT {
                 s -> s.newStatus() == TaskStatus.RUNNING && s.attempt() == 2);
         assertEquals(TaskStatus.PENDING, rerun.oldStatus());
         assertEquals("attempt 2 dispatched to build-tasks.amd64, superseding attempt 1", rerun.reason());
+        String superseded = expired(a, 1).get("expired_reason").toString();
+        assertTrue(superseded.startsWith("superseded by attempt 2: lease of attempt 1 expired at "), superseded);
+        assertTrue(superseded.endsWith("(held by dead-executor)"), superseded);
 
         // the old executor comes back with a result: recorded on attempt 1, not applied
         send(built(a, 1, compose, "dead-executor", BuildResult.SUCCESS, deb(a, "slow_1.0-1_amd64.deb")));
@@ -272,10 +307,73 @@ class TaskLifecycleIT {
         assertEquals(false, late.get("applied"));
         assertTrue(late.get("end_reason").toString().startsWith("superseded: lease of attempt 1 expired"));
         assertEquals("running", task(a).get("status"), "the task follows attempt 2 only");
+        assertEquals(superseded, expired(a, 1).get("expired_reason"), "the late result does not rewrite why it expired");
 
         send(built(a, 2, compose, EXECUTOR, BuildResult.FAILURE));
         Map<String, Object> done = awaitTask(a, is("completed", "failure"), "completed with failure (attempt 2)");
         assertEquals(2, done.get("current_attempt"));
+    }
+
+    @Test
+    void aLeaseThatExpiresWithNoAttemptsLeftExpiresTheBuildrootWithoutASuccessor() throws Exception {
+        ComposeId compose = newCompose();
+        TaskId a = taskId(compose, "lastgasp", "amd64");
+        send(planned(compose, a));
+        send(queued(compose, "lastgasp", "amd64", null));
+        dispatched(a, 1);
+        send(built(a, 1, compose, EXECUTOR, BuildResult.ERROR));
+        dispatched(a, 2);
+        send(built(a, 2, compose, EXECUTOR, BuildResult.ERROR));
+        dispatched(a, 3);
+        send(chrootReady(a, 3, compose, "dying-executor", "amd64"));
+        Fixtures.awaitRows("select * from attempt where task_id = ? and attempt = 3 and executor_id = 'dying-executor'",
+                a.value());
+        Fixtures.update("update attempt set lease_expires_at = now() - interval '1 second' where task_id = ? and attempt = 3",
+                a.value());
+        awaitTask(a, is("completed", "error"), "completed with error: no attempts left");
+        String why = expired(a, 3).get("expired_reason").toString();
+        assertTrue(why.startsWith("lease of attempt 3 expired at "), why);
+        assertTrue(why.endsWith("(held by dying-executor); no attempts left"), why);
+    }
+
+    @Test
+    void aChrootReadyForAnAttemptThatHasEndedRecordsItsBuildrootExpired() throws Exception {
+        ComposeId compose = newCompose();
+        TaskId a = taskId(compose, "hasty", "amd64");
+        send(planned(compose, a));
+        send(queued(compose, "hasty", "amd64", null));
+        dispatched(a, 1);
+        // the result overtakes chroot-ready (another topic, another partition)
+        send(built(a, 1, compose, EXECUTOR, BuildResult.SUCCESS, deb(a, "hasty_1.0-1_amd64.deb")));
+        awaitTask(a, is("completed", "success"), "completed with success");
+        assertTrue(rows("select * from buildroot where task_id = ?", a.value()).isEmpty(), "no chroot-ready yet");
+        send(chrootReady(a, 1, compose, EXECUTOR, "amd64"));
+        Map<String, Object> late = Fixtures.awaitRows("select * from buildroot where task_id = ?", a.value()).get(0);
+        assertEquals("expired", late.get("state"), "it arrived late: never building");
+        assertNotNull(late.get("expired_at"));
+        assertEquals("chroot-ready arrived late: attempt 1 had already ended (success)", late.get("expired_reason"));
+        assertEquals(late.get("buildroot_id"), rows("select buildroot_id from attempt where task_id = ?", a.value())
+                .get(0).get("buildroot_id"), "the attempt still names its buildroot");
+    }
+
+    @Test
+    void cancellingTheComposeExpiresTheBuildrootOfItsRunningAttempt() throws Exception {
+        ComposeId compose = newCompose();
+        TaskId a = taskId(compose, "doomedbr", "amd64");
+        send(planned(compose, a));
+        send(queued(compose, "doomedbr", "amd64", null));
+        dispatched(a, 1);
+        send(chrootReady(a, 1, compose, EXECUTOR, "amd64"));
+        assertBuilding(buildroot(a, 1));
+        send(new ComposeCancelRequested(compose, "planner", "superseded by a newer compose"));
+        await(cancellations, EventType.BUILD_TASK_CANCELLED, a.value(), x -> x.attempt() == 1);
+        assertEquals("cancelled: compose cancelled by planner: superseded by a newer compose",
+                expired(a, 1).get("expired_reason"));
+        // the executor's result arrives anyway: recorded, not applied, and the buildroot keeps why it expired
+        send(built(a, 1, compose, EXECUTOR, BuildResult.SUCCESS, deb(a, "doomedbr_1.0-1_amd64.deb")));
+        Fixtures.awaitRows("select * from attempt where task_id = ? and result = 'success' and not applied", a.value());
+        assertEquals("cancelled: compose cancelled by planner: superseded by a newer compose",
+                expired(a, 1).get("expired_reason"));
     }
 
     @Test
