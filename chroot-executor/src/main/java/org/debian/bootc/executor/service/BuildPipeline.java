@@ -164,7 +164,8 @@ public final class BuildPipeline {
                         return 0;
                     }
                     if (satisfiedByTheChroot(root, request, running, dsc, log)) {
-                        if (depsKey.isPresent()) {
+                        // the base's own answer only: over a layer (whose record could not be read) it is the layer's
+                        if (depsKey.isPresent() && root.layer().isEmpty()) {
                             packages[0] = dpkgQuery(root, running);
                             layers.recordSatisfiedByBase(lease, depsKey.get(), packages[0]);
                         }
