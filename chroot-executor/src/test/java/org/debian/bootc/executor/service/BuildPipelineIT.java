@@ -210,6 +210,22 @@ class BuildPipelineIT {
         String threeLog = log(three);
         assertTrue(threeLog.contains("no build-deps layer: apt also sees the compose's own repository"), threeLog);
         assertTrue(threeLog.contains("Setting up hello "), threeLog);
+
+        // the layer's package list unreadable: dpkg-checkbuilddeps answers, for the layer, and the base is not
+        // recorded as having hello (a later build without the layer would then skip the install it needs)
+        java.util.regex.Matcher cached = java.util.regex.Pattern.compile("build-deps layer ([0-9a-f]{64}) is cached")
+                .matcher(twoLog);
+        assertTrue(cached.find());
+        Path layer = workspace.bases().dir().resolve(ready.get(0).baseKey()).resolve("layers").resolve(cached.group(1));
+        Files.delete(layer.resolve("installed"));
+        BuildOutcome four = build(second, "layer" + UUID.randomUUID().toString().substring(0, 8));
+        assertEquals(BuildResult.SUCCESS, four.result(), () -> String.join("\n", four.logTail()));
+        String fourLog = log(four);
+        assertTrue(fourLog.contains("the build-deps layer over the base satisfies every build dependency: nothing to"
+                + " install\n"), fourLog);
+        assertFalse(fourLog.contains("Setting up hello "), fourLog);
+        assertFalse(Files.exists(layer.resolveSibling(cached.group(1) + ".base-satisfies")),
+                "the layer's answer was recorded as the base's");
     }
 
     @Test
