@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,7 +96,7 @@ public final class HostAptSources {
 
     static List<Entry> deb822(Path file) {
         List<Entry> entries = new ArrayList<>();
-        for (Map<String, String> stanza : stanzas(lines(file))) {
+        for (Map<String, String> stanza : Deb822.stanzas(lines(file))) {
             if (!words(stanza, "types").contains("deb") || "no".equalsIgnoreCase(stanza.getOrDefault("enabled", "").strip())) {
                 continue;
             }
@@ -107,33 +106,6 @@ public final class HostAptSources {
             }
         }
         return entries;
-    }
-
-    private static List<Map<String, String>> stanzas(List<String> lines) {
-        List<Map<String, String>> stanzas = new ArrayList<>();
-        Map<String, String> current = new LinkedHashMap<>();
-        String last = null;
-        for (String line : lines) {
-            if (line.startsWith("#")) {
-                continue;
-            }
-            if (line.isBlank()) {
-                if (!current.isEmpty()) {
-                    stanzas.add(current);
-                    current = new LinkedHashMap<>();
-                }
-                last = null;
-            } else if ((line.startsWith(" ") || line.startsWith("\t")) && last != null) {
-                current.merge(last, " " + line.strip(), String::concat);
-            } else if (line.contains(":")) {
-                last = line.substring(0, line.indexOf(':')).strip().toLowerCase(Locale.ROOT);
-                current.put(last, line.substring(line.indexOf(':') + 1).strip());
-            }
-        }
-        if (!current.isEmpty()) {
-            stanzas.add(current);
-        }
-        return stanzas;
     }
 
     private static List<String> words(Map<String, String> stanza, String field) {

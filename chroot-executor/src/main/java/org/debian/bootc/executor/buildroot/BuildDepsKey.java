@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+
+import org.debian.bootc.executor.archive.Deb822;
 
 /**
  * What decides the packages apt installs for a build, hashed into the name of a
@@ -58,39 +61,22 @@ public record BuildDepsKey(String baseId, Map<String, String> relations, String 
      * regard to case, as deb822 wants.
      */
     static Map<String, String> relations(String dsc) {
-        Map<String, String> all = new LinkedHashMap<>();
-        String field = null;
-        StringBuilder value = new StringBuilder();
-        boolean inBody = !dsc.startsWith("-----BEGIN PGP SIGNED MESSAGE-----");
-        boolean headerDone = inBody;
+        List<String> lines = new ArrayList<>();
+        boolean signed = dsc.startsWith("-----BEGIN PGP SIGNED MESSAGE-----");
+        boolean inBody = !signed;
         for (String line : dsc.split("\n", -1)) {
-            if (!headerDone) {
+            if (!inBody) {
                 // the armour header ("Hash: ...") ends at the first empty line
-                headerDone = line.isBlank();
+                inBody = line.isBlank();
                 continue;
             }
-            if (line.startsWith("-----BEGIN PGP SIGNATURE-----")) {
+            if (signed && line.startsWith("-----BEGIN PGP SIGNATURE-----")) {
                 break;
             }
-            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-                if (field != null) {
-                    value.append(' ').append(line.strip());
-                }
-                continue;
-            }
-            if (field != null) {
-                all.put(field, value.toString());
-                field = null;
-            }
-            int colon = line.indexOf(':');
-            if (colon > 0 && !line.startsWith("#")) {
-                field = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                value = new StringBuilder(line.substring(colon + 1).strip());
-            }
+            lines.add(line);
         }
-        if (field != null) {
-            all.put(field, value.toString());
-        }
+        List<Map<String, String>> stanzas = Deb822.stanzas(lines);
+        Map<String, String> all = stanzas.isEmpty() ? Map.of() : stanzas.get(0);
         Map<String, String> relations = new LinkedHashMap<>();
         for (String name : FIELDS) {
             String v = all.get(name.toLowerCase(Locale.ROOT));
