@@ -3,7 +3,10 @@ package org.debian.bootc.scheduler;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,14 +96,15 @@ public final class DispatchBench {
             heartbeats.setDaemon(true);
             heartbeats.start();
             Thread.sleep(1000);
-            latency(kafka, producer, samples);
-            throughput(kafka, pg, producer, tasks, edges);
+            latency(kafka, pg, producer, samples);
+            throughput(kafka, pg, producer, tasks, edges, new CpuMeter(scheduler.pid(), pg.dataDir()));
             heartbeats.interrupt();
         }
         System.exit(0);
     }
 
-    private static void latency(String kafka, KafkaProducer<String, byte[]> producer, int samples) throws Exception {
+    private static void latency(String kafka, EmbeddedPostgresServer pg, KafkaProducer<String, byte[]> producer,
+            int samples) throws Exception {
         ComposeId compose = Fixtures.newCompose();
         List<TaskId> ids = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
@@ -109,6 +113,9 @@ public final class DispatchBench {
         send(producer, Fixtures.planned(compose, ids.toArray(TaskId[]::new)));
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        // wall clock too, to place the scheduler's own timestamps (task and outbox rows) between the two ends
+        Map<String, Instant> sentWall = new ConcurrentHashMap<>();
+        Map<String, Instant> seenWall = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread consumer = new Thread(() -> {
             try (TopicProbe probe = new TopicProbe(kafka, Topics.buildTasks("amd64"))) {
@@ -117,6 +124,7 @@ public final class DispatchBench {
                         long now = System.nanoTime();
                         if (r.key() != null && r.key().startsWith(compose.value())) {
                             seenAt.putIfAbsent(r.key(), now);
+                            seenWall.putIfAbsent(r.key(), Instant.now());
                         }
                     }
                 }
@@ -125,6 +133,7 @@ public final class DispatchBench {
         consumer.start();
         Thread.sleep(3000); // the probe joins its group and reaches the end of the topic
         for (int i = 0; i < samples; i++) {
+            sentWall.put(ids.get(i).value(), Instant.now());
             sentAt.put(ids.get(i).value(), System.nanoTime());
             producer.send(record(Fixtures.queued(compose, "lat" + i, "amd64", null))).get();
             Thread.sleep(100);
@@ -140,11 +149,49 @@ public final class DispatchBench {
         System.out.printf("latency package-build-queued -> build-tasks.amd64 consumer: n=%d (of %d after warm-up)"
                 + " p50=%.1f ms p90=%.1f ms p99=%.1f ms max=%.1f ms%n", micros.length, samples - 50,
                 pct(micros, 50), pct(micros, 90), pct(micros, 99), micros[micros.length - 1] / 1000.0);
+        latencyParts(pg, compose, ids.subList(50, ids.size()), sentWall, seenWall);
+    }
+
+    /**
+     * Where the dispatch latency goes, from the scheduler's own timestamps: the task row's
+     * created_at and the dispatch's outbox row's created_at are the start of the consumer's
+     * transaction, published_at the start of the relay pass that sent it (PostgreSQL's now()).
+     */
+    private static void latencyParts(EmbeddedPostgresServer pg, ComposeId compose, List<TaskId> ids,
+            Map<String, Instant> sentWall, Map<String, Instant> seenWall) throws Exception {
+        List<Long> toTransaction = new ArrayList<>();
+        List<Long> toRelay = new ArrayList<>();
+        List<Long> toConsumer = new ArrayList<>();
+        try (Connection c = pg.connect(DATABASE); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select t.task_id, t.created_at, o.published_at from task t"
+                        + " join outbox o on o.msg_key = t.task_id and o.topic = 'build-tasks.amd64'"
+                        + " where t.compose_id = '" + compose.value() + "'")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                Instant sent = sentWall.get(id);
+                Instant seen = seenWall.get(id);
+                if (sent == null || seen == null || !ids.contains(new TaskId(id))) {
+                    continue;
+                }
+                Instant begun = rs.getTimestamp(2).toInstant();
+                Instant relayed = rs.getTimestamp(3).toInstant();
+                toTransaction.add(Duration.between(sent, begun).toNanos() / 1000);
+                toRelay.add(Duration.between(begun, relayed).toNanos() / 1000);
+                toConsumer.add(Duration.between(relayed, seen).toNanos() / 1000);
+            }
+        }
+        System.out.printf("latency parts (p50 / p99): send -> scheduler transaction begins %s;"
+                + " transaction begins -> relay pass begins %s; relay pass begins -> consumer polls it %s%n",
+                parts(toTransaction), parts(toRelay), parts(toConsumer));
+    }
+
+    private static String parts(List<Long> micros) {
+        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted.length == 0 ? "(none)" : String.format("%.1f / %.1f ms", pct(sorted, 50), pct(sorted, 99));
     }
 
     private static void throughput(String kafka, EmbeddedPostgresServer pg, KafkaProducer<String, byte[]> producer,
-            int tasks, int edges)
-            throws Exception {
+            int tasks, int edges, CpuMeter cpu) throws Exception {
         ComposeId compose = Fixtures.newCompose();
         List<TaskId> ids = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
@@ -184,6 +231,7 @@ public final class DispatchBench {
         executor.start();
         try (TopicProbe handoff = new TopicProbe(kafka, Topics.COMPOSE_BUILT)) {
             handoff.drain(Duration.ofSeconds(3));
+            long[] cpuBefore = cpu.read();
             long start = System.nanoTime();
             send(producer, Fixtures.planned(compose, ids.toArray(TaskId[]::new)));
             for (int i = 0; i < tasks; i++) {
@@ -195,6 +243,7 @@ public final class DispatchBench {
             // done when compose-built arrives, or when the compose records why it could not be handed off
             String outcome = awaitHandOff(pg, handoff, compose, Duration.ofMinutes(30));
             long end = System.nanoTime();
+            long[] cpuAfter = cpu.read();
             stop.set(true);
             executor.join();
             double seconds = (end - start) / 1e9;
@@ -208,6 +257,12 @@ public final class DispatchBench {
                 System.out.printf("throughput (task rows): %d tasks, first arrival to last completion %.1f s:"
                         + " %.0f tasks/s%n", rs.getLong(1), rs.getDouble(2), rs.getLong(1) / rs.getDouble(2));
             }
+            System.out.printf("throughput CPU per task (user+system, first send to compose-built):"
+                    + " scheduler %.2f ms, PostgreSQL %.2f ms, this JVM (Kafka broker and the simulated planner and"
+                    + " executor) %.2f ms; machine %d cores over %.1f s%n",
+                    cpu.millis(cpuAfter[0] - cpuBefore[0]) / tasks, cpu.millis(cpuAfter[1] - cpuBefore[1]) / tasks,
+                    cpu.millis(cpuAfter[2] - cpuBefore[2]) / tasks, Runtime.getRuntime().availableProcessors(),
+                    (end - start) / 1e9);
         }
     }
 
@@ -227,6 +282,47 @@ public final class DispatchBench {
             }
         }
         throw new IllegalStateException("compose " + compose + " not done within " + timeout);
+    }
+
+    /**
+     * CPU time (user + system, clock ticks from /proc) of the scheduler JVM, of the
+     * PostgreSQL server (its postmaster and every child: backends, WAL writer, checkpointer)
+     * and of this JVM.
+     */
+    private record CpuMeter(long schedulerPid, Path pgDataDir) {
+
+        long[] read() throws Exception {
+            long postmaster = Long.parseLong(Files.readAllLines(pgDataDir.resolve("postmaster.pid")).get(0).strip());
+            long pgTicks = ticks(postmaster);
+            try (var children = Files.list(Path.of("/proc"))) {
+                for (Path p : children.filter(f -> f.getFileName().toString().matches("\\d+")).toList()) {
+                    String[] stat = stat(p.resolve("stat"));
+                    if (stat != null && Long.parseLong(stat[1]) == postmaster) {
+                        pgTicks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                    }
+                }
+            }
+            return new long[] { ticks(schedulerPid), pgTicks, ticks(ProcessHandle.current().pid()) };
+        }
+
+        double millis(long ticks) {
+            return ticks * 1000.0 / 100; // USER_HZ, 100 on Linux
+        }
+
+        private static long ticks(long pid) throws Exception {
+            String[] stat = stat(Path.of("/proc", String.valueOf(pid), "stat"));
+            return stat == null ? 0 : Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+        }
+
+        /** The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime. */
+        private static String[] stat(Path file) {
+            try {
+                String line = Files.readString(file);
+                return line.substring(line.lastIndexOf(')') + 2).split(" ");
+            } catch (Exception e) {
+                return null; // gone meanwhile
+            }
+        }
     }
 
     private static double pct(long[] sorted, int p) {

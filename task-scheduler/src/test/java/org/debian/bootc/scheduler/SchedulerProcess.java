@@ -50,6 +50,11 @@ public final class SchedulerProcess implements AutoCloseable {
         return new SchedulerProcess(process, port, log);
     }
 
+    /** The scheduler JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The HTTP status of {@code /q/health/ready}, or -1 while nothing listens. */
     public int readiness() {
         try {

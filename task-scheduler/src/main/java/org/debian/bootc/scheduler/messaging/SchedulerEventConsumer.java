@@ -287,8 +287,8 @@ public class SchedulerEventConsumer {
             try {
                 apply.apply(sql, in);
             } catch (SQLException e) {
-                if (Transactions.retryable(e) || Transactions.unavailable(e)) {
-                    throw e;
+                if (Transactions.retryable(e) || Transactions.unavailable(e) || e instanceof Sql.DeferredWriteFailed) {
+                    throw e; // not this record's doing (a deferred write may be an earlier record's)
                 }
                 throw new BadInput(in, e);
             } catch (RuntimeException e) {

@@ -41,11 +41,15 @@ public class AttemptRepository {
     public record Expired(String taskId, String composeId, int attempt) {
     }
 
+    /**
+     * A new attempt, dispatched now. Written with the transaction's next statement, in one
+     * insert with the other attempts dispatched until then.
+     */
     public void dispatched(Sql sql, String taskId, int attempt, Integer supersedes, Instant leaseExpiresAt)
             throws SQLException {
-        sql.update("""
-                insert into attempt (task_id, attempt, supersedes, lease_expires_at, dispatched_at)
-                values (?, ?, ?, ?, now())""", taskId, attempt, supersedes, leaseExpiresAt);
+        sql.deferRow("insert into attempt (task_id, attempt, supersedes, lease_expires_at, dispatched_at) values",
+                "(?, ?, ?::integer, ?::timestamptz, now())", "", new Object[] { taskId, attempt, supersedes,
+                        leaseExpiresAt });
     }
 
     /** An attempt satisfied without a build: the artifacts of {@code from} are taken over. */
@@ -53,7 +57,7 @@ public class AttemptRepository {
         sql.update("""
                 insert into attempt (task_id, attempt, supersedes, result, log_location, applied, ended_at, end_reason,
                     reused_task_id, reused_attempt)
-                values (?, ?, ?, 'success', ?, true, now(), 'reused', ?, ?)""", taskId, attempt, supersedes,
+                values (?, ?, ?::integer, 'success', ?, true, now(), 'reused', ?, ?)""", taskId, attempt, supersedes,
                 from.logLocation(), from.taskId(), from.attempt());
         sql.update("""
                 insert into artifact (task_id, attempt, sha256, category, name, size, location)
@@ -62,6 +66,10 @@ public class AttemptRepository {
     }
 
     public Optional<Attempt> find(Sql sql, String taskId, int attempt) throws SQLException {
+        Attempt known = sql.readAhead().attempts.get(ReadAhead.attemptKey(taskId, attempt));
+        if (known != null) {
+            return Optional.of(known);
+        }
         return sql.one("select " + COLUMNS + " from attempt where task_id = ? and attempt = ?", AttemptRepository::map,
                 taskId, attempt);
     }
@@ -80,19 +88,75 @@ public class AttemptRepository {
     }
 
     public ContentKey contentKey(Sql sql, String contentKey, String exceptTaskId) throws SQLException {
-        return sql.one("""
-                select r.*, (select task_id from task where content_key = ? and task_id <> ? and status = 'running'
-                             order by created_at limit 1) as building_task
-                from (select 1) one left join lateral (
-                    select a.task_id, a.attempt, a.supersedes, a.executor_id, a.lease_expires_at, a.dispatched_at,
-                        a.buildroot_id, a.result, a.log_location, a.log_tail, a.duration_ms, a.applied, a.ended_at,
-                        a.end_reason, a.reused_task_id, a.reused_attempt
-                    from attempt a join task t on t.task_id = a.task_id
-                    where t.content_key = ? and t.task_id <> ? and a.result = 'success' and a.applied
-                    order by a.created_at limit 1) r on true""",
-                rs -> new ContentKey(rs.getString("task_id") == null ? Optional.empty()
-                        : Optional.of(AttemptRepository.map(rs)), Optional.ofNullable(rs.getString("building_task"))),
-                contentKey, exceptTaskId, contentKey, exceptTaskId).orElseThrow();
+        ReadAhead.KeyState known = sql.readAhead().contentKeys.get(contentKey);
+        if (known == null) {
+            prefetchContentKeys(sql, List.of(contentKey));
+            known = sql.readAhead().contentKeys.get(contentKey);
+        }
+        return new ContentKey(known.successes.stream().filter(a -> !a.taskId().equals(exceptTaskId)).findFirst(),
+                known.running.stream().filter(id -> !id.equals(exceptTaskId)).findFirst());
+    }
+
+    /**
+     * Reads what the tasks of {@code contentKeys} say for {@link #contentKey}, in two queries
+     * driven by the content-key index, for the rest of the transaction. The scheduler keeps
+     * them true to its own changes ({@link #noteRunning}, {@link #forgetContentKey}).
+     */
+    public void prefetchContentKeys(Sql sql, java.util.Collection<String> contentKeys) throws SQLException {
+        java.util.Map<String, ReadAhead.KeyState> known = sql.readAhead().contentKeys;
+        List<String> wanted = contentKeys.stream().distinct().filter(k -> !known.containsKey(k)).toList();
+        if (wanted.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, ReadAhead.KeyState> read = new java.util.HashMap<>();
+        for (String key : wanted) {
+            read.put(key, new ReadAhead.KeyState());
+        }
+        sql.list("""
+                select content_key, task_id from task where content_key = any (?) and status = 'running'
+                order by created_at, task_id""", rs -> read.get(rs.getString(1)).running.add(rs.getString(2)), wanted);
+        sql.list("""
+                select t.content_key, a.task_id, a.attempt, a.supersedes, a.executor_id, a.lease_expires_at,
+                    a.dispatched_at, a.buildroot_id, a.result, a.log_location, a.log_tail, a.duration_ms, a.applied,
+                    a.ended_at, a.end_reason, a.reused_task_id, a.reused_attempt
+                from task t join attempt a on a.task_id = t.task_id
+                where t.content_key = any (?) and a.result = 'success' and a.applied
+                order by a.created_at, a.task_id""",
+                rs -> read.get(rs.getString(1)).successes.add(AttemptRepository.map(rs)), wanted);
+        known.putAll(read);
+    }
+
+    /** A task of {@code contentKey} was dispatched in this transaction: it is building that key now. */
+    public void noteRunning(Sql sql, String contentKey, String taskId) {
+        ReadAhead.KeyState known = sql.readAhead().contentKeys.get(contentKey);
+        if (known != null && !known.running.contains(taskId)) {
+            known.running.add(taskId);
+        }
+    }
+
+    /** A task of {@code contentKey} stopped running or completed: read the key again when next asked. */
+    public void forgetContentKey(Sql sql, String contentKey) {
+        sql.readAhead().contentKeys.remove(contentKey);
+    }
+
+    /** Reads the attempts {@code keys} (task id, attempt) in one query for the rest of the transaction. */
+    public void prefetch(Sql sql, java.util.Map<String, Integer> attemptsByTask) throws SQLException {
+        if (attemptsByTask.isEmpty()) {
+            return;
+        }
+        List<String> ids = new java.util.ArrayList<>(attemptsByTask.keySet());
+        List<String> numbers = ids.stream().map(id -> String.valueOf(attemptsByTask.get(id))).toList();
+        java.util.Map<String, Attempt> known = sql.readAhead().attempts;
+        sql.list("select " + COLUMNS + " from attempt where (task_id, attempt) in "
+                + "(select * from unnest(?::text[], ?::int[]))", rs -> {
+                    Attempt a = AttemptRepository.map(rs);
+                    known.put(ReadAhead.attemptKey(a.taskId(), a.attempt()), a);
+                    return null;
+                }, ids, numbers);
+    }
+
+    private static void written(Sql sql, String taskId, int attempt) {
+        sql.readAhead().attempts.remove(ReadAhead.attemptKey(taskId, attempt));
     }
 
     /**
@@ -111,6 +175,7 @@ public class AttemptRepository {
                     where task_id = ? and attempt = ? returning task_id, attempt)
                 """ + EXPIRE_ENDED, result, executorId, buildrootId, logLocation, logTail,
                 durationMillis, applied, result, taskId, attempt, buildrootReason);
+        written(sql, taskId, attempt);
     }
 
     /**
@@ -123,6 +188,7 @@ public class AttemptRepository {
                     update attempt set ended_at = now(), end_reason = ?
                     where task_id = ? and attempt = ? and ended_at is null returning task_id, attempt)
                 """ + EXPIRE_ENDED, reason, taskId, attempt, buildrootReason);
+        written(sql, taskId, attempt);
     }
 
     public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) throws SQLException {
@@ -154,6 +220,7 @@ public class AttemptRepository {
         sql.update("""
                 update attempt set buildroot_id = ?, executor_id = coalesce(executor_id, ?)
                 where task_id = ? and attempt = ?""", buildrootId, executorId, taskId, attempt);
+        written(sql, taskId, attempt);
         return inserted;
     }
 
@@ -176,6 +243,7 @@ public class AttemptRepository {
         if (running.isEmpty()) {
             return 0;
         }
+        sql.readAhead().attempts.clear();
         return sql.update("""
                 update attempt a set lease_expires_at = ?, executor_id = coalesce(a.executor_id, ?)
                 from task t
@@ -186,6 +254,7 @@ public class AttemptRepository {
 
     /** Moves the lease of an attempt that is still open to {@code until}. */
     public int extendLease(Sql sql, String taskId, int attempt, Instant until) throws SQLException {
+        written(sql, taskId, attempt);
         return sql.update("update attempt set lease_expires_at = ? where task_id = ? and attempt = ? and ended_at is null",
                 until, taskId, attempt);
     }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,18 +48,96 @@ public final class Sql {
     private final java.util.Set<String> traced = new java.util.HashSet<>();
     private java.util.Set<String> deferred;
     private final Map<String, List<String>> dependents = new HashMap<>();
+    private final ReadAhead readAhead = new ReadAhead();
+    /** Task rows to update, by task id, the last write of each (see {@link #deferTaskUpdate}). */
+    private final Map<String, Object[]> taskUpdates = new LinkedHashMap<>();
+    /** Rows to write with one statement per shape, in the order their shapes were first used. */
+    private final Map<String, DeferredRows> deferredRows = new LinkedHashMap<>();
+
+    /** A deferred write failed when it was flushed: not the fault of the record whose statement flushed it. */
+    public static final class DeferredWriteFailed extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        DeferredWriteFailed(SQLException cause) {
+            super("deferred write failed: " + cause.getMessage(), cause.getSQLState(), cause);
+        }
+    }
+
+    private record DeferredRows(String head, String group, String tail, List<Object[]> rows) {
+    }
+
+    private static final String TASK_UPDATE_HEAD = """
+            update task t set status = v.status, result = v.result, reason = v.reason, not_before = v.not_before,
+                updated_at = now(), completed_at = case when v.completed then now() else null end,
+                current_attempt = coalesce(v.current_attempt, t.current_attempt)
+            from (values""";
+    private static final String TASK_UPDATE_GROUP =
+            "(?::text, ?::text, ?::text, ?::text, ?::timestamptz, ?::boolean, ?::integer)";
+    private static final String TASK_UPDATE_TAIL = """
+            ) v(task_id, status, result, reason, not_before, completed, current_attempt)
+            where t.task_id = v.task_id""";
 
     public Sql(Connection connection) {
         this.connection = connection;
     }
 
+    /** The batch's read-ahead caches; repositories only. */
+    ReadAhead readAhead() {
+        return readAhead;
+    }
+
+    /**
+     * Writes a task's state later, with the other deferred task updates in one statement:
+     * before the next statement of this transaction, or before commit. A later deferred
+     * update of the same task replaces this one ({@code currentAttempt} null keeps the one
+     * deferred before it, if any).
+     */
+    void deferTaskUpdate(String taskId, String status, String result, String reason, Instant notBefore,
+            boolean completed, Integer currentAttempt) {
+        Object[] before = taskUpdates.remove(taskId);
+        Integer attempt = currentAttempt != null ? currentAttempt : before != null ? (Integer) before[6] : null;
+        taskUpdates.put(taskId, new Object[] { taskId, status, result, reason, notBefore, completed, attempt });
+    }
+
+    /**
+     * Writes one row later, with the other rows of the same shape in one statement:
+     * {@code head}, then one {@code group} per row, then {@code tail}.
+     */
+    void deferRow(String head, String group, String tail, Object[] row) {
+        deferredRows.computeIfAbsent(head + group + tail, k -> new DeferredRows(head, group, tail, new ArrayList<>()))
+                .rows().add(row);
+    }
+
+    /** Writes what was deferred; runs before every statement and before commit. */
+    private void flushDeferred() throws SQLException {
+        if (taskUpdates.isEmpty() && deferredRows.isEmpty()) {
+            return;
+        }
+        try {
+            if (!taskUpdates.isEmpty()) {
+                List<Object[]> rows = new ArrayList<>(taskUpdates.values());
+                taskUpdates.clear();
+                execRows(TASK_UPDATE_HEAD, TASK_UPDATE_GROUP, TASK_UPDATE_TAIL, rows, null);
+            }
+            List<DeferredRows> all = new ArrayList<>(deferredRows.values());
+            deferredRows.clear();
+            for (DeferredRows rows : all) {
+                execRows(rows.head(), rows.group(), rows.tail(), rows.rows(), null);
+            }
+        } catch (SQLException e) {
+            throw new DeferredWriteFailed(e);
+        }
+    }
+
     public int update(String sql, Object... args) throws SQLException {
+        flushDeferred();
         try (PreparedStatement s = prepare(sql, args)) {
             return s.executeUpdate();
         }
     }
 
     public <T> List<T> list(String sql, Row<T> row, Object... args) throws SQLException {
+        flushDeferred();
         try (PreparedStatement s = prepare(sql, args); ResultSet rs = s.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) {
@@ -95,6 +174,7 @@ public final class Sql {
 
     /** Runs the before-commit work; called by {@link Transactions} only. */
     void runBeforeCommit() throws SQLException {
+        flushDeferred();
         for (int i = 0; i < beforeCommit.size(); i++) {
             beforeCommit.get(i).run(this);
         }
@@ -155,6 +235,21 @@ public final class Sql {
      */
     public List<String> insertRows(String head, String tail, List<Object[]> rows, String returning)
             throws SQLException {
+        if (rows.isEmpty()) {
+            return new ArrayList<>();
+        }
+        flushDeferred();
+        String group = "(" + "?, ".repeat(rows.get(0).length - 1) + "?)";
+        return execRows(head, group, tail, rows, returning);
+    }
+
+    /**
+     * {@code head}, one {@code group} per row, {@code tail} (and {@code returning}), in chunks
+     * under PostgreSQL's 65,535 bind parameters; returns the first returned column of every
+     * row written, or one null per row written when {@code returning} is null.
+     */
+    private List<String> execRows(String head, String group, String tail, List<Object[]> rows, String returning)
+            throws SQLException {
         List<String> out = new ArrayList<>();
         if (rows.isEmpty()) {
             return out;
@@ -164,7 +259,6 @@ public final class Sql {
         for (int from = 0; from < rows.size(); from += chunk) {
             List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + chunk));
             StringBuilder sql = new StringBuilder(head);
-            String group = "(" + "?, ".repeat(width - 1) + "?)";
             Object[] args = new Object[part.size() * width];
             for (int r = 0; r < part.size(); r++) {
                 sql.append(r == 0 ? " " : ", ").append(group);

@@ -40,7 +40,13 @@ public class TaskRepository {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict do nothing""", t.taskId(), t.composeId(), t.source(), t.version(), t.architecture(),
                 t.suite(), t.archive(), t.inReleaseSha256(), t.buildType(), t.buildProfile(), t.sourcePackage(),
-                t.contentKey(), t.status().wireName(), t.reason()) == 1;
+                t.contentKey(), t.status().wireName(), t.reason()) == 1
+                && written(sql, t.taskId(), t.status(), null);
+    }
+
+    private static boolean written(Sql sql, String taskId, TaskStatus status, TaskResult result) {
+        sql.readAhead().taskWritten(taskId, status, result);
+        return true;
     }
 
     /**
@@ -48,22 +54,94 @@ public class TaskRepository {
      * Returns the ids of those inserted; the others were duplicates (task id or natural key).
      */
     public java.util.Set<String> insertAll(Sql sql, List<Task> all) throws SQLException {
-        return new java.util.HashSet<>(sql.insertRows("""
+        java.util.Set<String> inserted = new java.util.HashSet<>(sql.insertRows("""
                 insert into task (task_id, compose_id, source, version, architecture, suite, archive, in_release_sha256,
                     build_type, build_profile, source_package, content_key, status, reason) values""",
                 "on conflict do nothing", all.stream().map(t -> new Object[] { t.taskId(), t.composeId(), t.source(),
                         t.version(), t.architecture(), t.suite(), t.archive(), t.inReleaseSha256(), t.buildType(),
                         t.buildProfile(), t.sourcePackage(), t.contentKey(), t.status().wireName(), t.reason() })
                         .toList(), "task_id"));
+        for (Task t : all) {
+            if (inserted.contains(t.taskId())) {
+                written(sql, t.taskId(), t.status(), null);
+            }
+        }
+        return inserted;
     }
 
+    /**
+     * The edges of a new task. Written with the transaction's next statement (one insert for
+     * all the edges deferred until then); meanwhile {@link #dependencies} answers from them.
+     */
     public void addDependencies(Sql sql, String taskId, List<String> waitsFor) throws SQLException {
-        sql.insertRows("insert into task_dep (task_id, waits_for) values", "on conflict do nothing",
-                waitsFor.stream().map(dep -> new Object[] { taskId, dep }).toList());
+        for (String dep : waitsFor) {
+            sql.deferRow("insert into task_dep (task_id, waits_for) values", "(?, ?)", "on conflict do nothing",
+                    new Object[] { taskId, dep });
+        }
+        sql.readAhead().waitsFor.put(taskId, List.copyOf(waitsFor));
     }
 
     public Optional<Task> find(Sql sql, String taskId) throws SQLException {
+        Task known = sql.readAhead().tasks.get(taskId);
+        if (known != null) {
+            return Optional.of(known);
+        }
         return sql.one("select " + COLUMNS + " from task where task_id = ?", TaskRepository::map, taskId);
+    }
+
+    /** Reads the rows of {@code taskIds} in one query for the rest of the transaction (composes locked). */
+    public void prefetch(Sql sql, java.util.Collection<String> taskIds) throws SQLException {
+        if (taskIds.isEmpty()) {
+            return;
+        }
+        ReadAhead ahead = sql.readAhead();
+        for (Task t : sql.list("select " + COLUMNS + " from task where task_id = any (?)", TaskRepository::map,
+                taskIds)) {
+            ahead.tasks.put(t.taskId(), t);
+            ahead.states.put(t.taskId(), new ReadAhead.State(t.status(), t.result()));
+        }
+    }
+
+    /**
+     * Reads the states of {@code taskIds} in one query (those not received yet are
+     * remembered as such), for {@link #dependencies} of tasks that wait for them.
+     */
+    public void prefetchStates(Sql sql, java.util.Collection<String> taskIds) throws SQLException {
+        ReadAhead ahead = sql.readAhead();
+        List<String> wanted = taskIds.stream().distinct().filter(id -> !ahead.states.containsKey(id)).toList();
+        if (wanted.isEmpty()) {
+            return;
+        }
+        for (String id : wanted) {
+            ahead.states.put(id, ReadAhead.State.ABSENT);
+        }
+        sql.list("select task_id, status, result from task where task_id = any (?)", rs -> {
+            ahead.states.put(rs.getString(1), new ReadAhead.State(status(rs.getString(2)), result(rs.getString(3))));
+            return null;
+        }, wanted);
+    }
+
+    /**
+     * Reads what {@code taskIds} wait for, with those tasks' states, in one query
+     * (composes locked: no edge of theirs changes but by this transaction).
+     */
+    public void prefetchDependencies(Sql sql, java.util.Collection<String> taskIds) throws SQLException {
+        if (taskIds.isEmpty()) {
+            return;
+        }
+        ReadAhead ahead = sql.readAhead();
+        java.util.Map<String, List<String>> edges = new java.util.HashMap<>();
+        for (String id : taskIds) {
+            edges.put(id, new ArrayList<>());
+        }
+        sql.list("""
+                select d.task_id, d.waits_for, t.status, t.result from task_dep d left join task t on t.task_id = d.waits_for
+                where d.task_id = any (?)""", rs -> {
+            edges.get(rs.getString(1)).add(rs.getString(2));
+            ahead.states.put(rs.getString(2), new ReadAhead.State(status(rs.getString(3)), result(rs.getString(4))));
+            return null;
+        }, taskIds);
+        ahead.waitsFor.putAll(edges);
     }
 
     public List<Task> ofCompose(Sql sql, String composeId) throws SQLException {
@@ -92,6 +170,14 @@ public class TaskRepository {
     }
 
     public List<Dependency> dependencies(Sql sql, String taskId) throws SQLException {
+        ReadAhead ahead = sql.readAhead();
+        List<String> edges = ahead.waitsFor.get(taskId);
+        if (edges != null && edges.stream().allMatch(ahead.states::containsKey)) {
+            return edges.stream().sorted().distinct().map(id -> {
+                ReadAhead.State state = ahead.states.get(id);
+                return new Dependency(id, state.status(), state.result());
+            }).toList();
+        }
         return sql.list("""
                 select d.waits_for, t.status, t.result from task_dep d left join task t on t.task_id = d.waits_for
                 where d.task_id = ? order by d.waits_for""",
@@ -124,27 +210,27 @@ public class TaskRepository {
         sql.dependents().putAll(byTask);
     }
 
+    /**
+     * A task's new state. Written with the transaction's next statement, in one update with
+     * every other task state deferred until then; {@link #find} reads it from the database
+     * again, {@link #dependencies} knows it at once.
+     */
     public void setState(Sql sql, String taskId, TaskStatus status, TaskResult result, String reason,
             Instant notBefore) throws SQLException {
-        sql.update("""
-                update task set status = ?, result = ?, reason = ?, not_before = ?, updated_at = now(),
-                    completed_at = case when ? then now() else null end
-                where task_id = ?""", status.wireName(), result == null ? null : result.wireName(), reason, notBefore,
-                status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, taskId);
+        setState(sql, taskId, status, result, reason, notBefore, null);
     }
 
-    /** As {@link #setState}, and the current attempt, in one statement. */
+    /** As {@link #setState}, and the current attempt. */
     public void setState(Sql sql, String taskId, TaskStatus status, TaskResult result, String reason,
-            Instant notBefore, int currentAttempt) throws SQLException {
-        sql.update("""
-                update task set status = ?, result = ?, reason = ?, not_before = ?, updated_at = now(),
-                    completed_at = case when ? then now() else null end, current_attempt = ?
-                where task_id = ?""", status.wireName(), result == null ? null : result.wireName(), reason, notBefore,
-                status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, currentAttempt, taskId);
+            Instant notBefore, Integer currentAttempt) throws SQLException {
+        sql.deferTaskUpdate(taskId, status.wireName(), result == null ? null : result.wireName(), reason, notBefore,
+                status == TaskStatus.COMPLETED || status == TaskStatus.ABORTED, currentAttempt);
+        written(sql, taskId, status, result);
     }
 
     public void setCurrentAttempt(Sql sql, String taskId, int attempt) throws SQLException {
         sql.update("update task set current_attempt = ? where task_id = ?", attempt, taskId);
+        sql.readAhead().tasks.remove(taskId);
     }
 
     /** Pending tasks that may be dispatched now: due, of a served architecture, of a planned compose not cancelled. */

@@ -123,7 +123,12 @@ public class TaskScheduler {
      */
     public Set<String> prepareQueued(Sql sql, List<PackageBuildQueued> batch) throws SQLException {
         composes.lockOrCreateAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
-        return tasks.insertAll(sql, batch.stream().map(this::newTask).toList());
+        Set<String> inserted = tasks.insertAll(sql, batch.stream().map(this::newTask).toList());
+        // what gating them asks, read once for the batch: the states of what they wait for, and their content keys
+        List<PackageBuildQueued> fresh = batch.stream().filter(e -> inserted.contains(e.taskId().value())).toList();
+        tasks.prefetchStates(sql, fresh.stream().flatMap(e -> e.waitsFor().stream()).map(TaskId::value).toList());
+        attempts.prefetchContentKeys(sql, fresh.stream().map(PackageBuildQueued::contentKey).toList());
+        return inserted;
     }
 
     /**
@@ -147,7 +152,23 @@ public class TaskScheduler {
      */
     public void prepareBuilt(Sql sql, List<PackageBuilt> batch) throws SQLException {
         composes.lockAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
-        tasks.prefetchDependents(sql, batch.stream().map(e -> e.taskId().value()).toList());
+        List<String> ids = batch.stream().map(e -> e.taskId().value()).distinct().toList();
+        tasks.prefetch(sql, ids);
+        java.util.Map<String, Integer> attemptOf = new java.util.HashMap<>();
+        batch.forEach(e -> attemptOf.putIfAbsent(e.taskId().value(), e.attempt()));
+        attempts.prefetch(sql, attemptOf);
+        tasks.prefetchDependents(sql, ids);
+        // the dependents a completion re-evaluates: their rows, what they wait for, their content keys
+        Set<String> dependents = new HashSet<>();
+        ids.forEach(id -> dependents.addAll(sql.dependents().getOrDefault(id, List.of())));
+        dependents.removeAll(ids);
+        tasks.prefetch(sql, dependents);
+        tasks.prefetchDependencies(sql, dependents);
+        List<String> keys = new ArrayList<>();
+        for (String id : dependents) {
+            tasks.find(sql, id).filter(t -> t.status() == TaskStatus.BLOCKED).ifPresent(t -> keys.add(t.contentKey()));
+        }
+        attempts.prefetchContentKeys(sql, keys);
     }
 
     private Task newTask(PackageBuildQueued e) {
@@ -473,6 +494,7 @@ public class TaskScheduler {
                 plan.extraRepositories()));
         tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, "attempt " + n + " dispatched to build-tasks."
                 + task.architecture() + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null, n);
+        attempts.noteRunning(sql, task.contentKey(), task.taskId());
         announce(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
                 "attempt " + n + " dispatched to build-tasks." + task.architecture()
                         + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null);
@@ -615,6 +637,9 @@ public class TaskScheduler {
     private Task transition(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
             Instant notBefore) throws SQLException {
         tasks.setState(sql, task.taskId(), to, result, reason, notBefore);
+        if (from == TaskStatus.RUNNING || to == TaskStatus.COMPLETED) {
+            attempts.forgetContentKey(sql, task.contentKey()); // no longer building it, or now built
+        }
         return announce(sql, task, from, to, result, reason, notBefore);
     }
 

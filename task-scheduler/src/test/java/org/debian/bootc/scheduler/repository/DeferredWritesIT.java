@@ -1,0 +1,158 @@
+package org.debian.bootc.scheduler.repository;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import org.debian.bootc.events.TaskResult;
+import org.debian.bootc.events.TaskStatus;
+import org.debian.bootc.localstack.test.LocalStackTestResource;
+import org.debian.bootc.scheduler.Task;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The batch path's deferred writes and read-ahead on the real PostgreSQL: what a
+ * transaction deferred is what its next statement reads, a later write of the same row
+ * wins, the read-ahead follows the transaction's own writes, and a deferred write that
+ * fails is reported as such (not as the fault of whatever statement flushed it).
+ */
+@QuarkusTest
+@WithTestResource(value = LocalStackTestResource.class, scope = TestResourceScope.GLOBAL)
+class DeferredWritesIT {
+
+    @Inject
+    Transactions transactions;
+    @Inject
+    ComposeRepository composes;
+    @Inject
+    TaskRepository tasks;
+    @Inject
+    AttemptRepository attempts;
+
+    @Test
+    void theNextStatementReadsWhatWasDeferredAndTheLastWriteOfARowWins() {
+        String compose = newCompose();
+        String id = compose + ":a:amd64";
+        String status = transactions.run(sql -> {
+            composes.lockOrCreate(sql, compose);
+            tasks.insert(sql, task(compose, id, "key-" + id));
+            tasks.setState(sql, id, TaskStatus.PENDING, null, "first", null, 1);
+            tasks.setState(sql, id, TaskStatus.RUNNING, null, "second", null); // keeps current attempt 1
+            attempts.dispatched(sql, id, 1, null, Instant.now().plusSeconds(60));
+            // read in the same transaction: both deferred writes are in
+            assertEquals(1, sql.count("select count(*) from attempt where task_id = ? and attempt = 1", id));
+            return sql.one("select status || '/' || reason || '/' || current_attempt from task where task_id = ?",
+                    rs -> rs.getString(1), id).orElseThrow();
+        });
+        assertEquals("running/second/1", status);
+        // and they were committed
+        Task stored = transactions.run(sql -> tasks.find(sql, id)).orElseThrow();
+        assertEquals(TaskStatus.RUNNING, stored.status());
+        assertEquals(1, stored.currentAttempt());
+    }
+
+    @Test
+    void deferredWritesLeftAtTheEndAreWrittenBeforeCommit() {
+        String compose = newCompose();
+        String id = compose + ":b:amd64";
+        transactions.run(sql -> {
+            composes.lockOrCreate(sql, compose);
+            tasks.insert(sql, task(compose, id, "key-" + id));
+            tasks.setState(sql, id, TaskStatus.COMPLETED, TaskResult.SUCCESS, "done", null);
+            return null;
+        });
+        Task stored = transactions.run(sql -> tasks.find(sql, id)).orElseThrow();
+        assertEquals(TaskStatus.COMPLETED, stored.status());
+        assertEquals(TaskResult.SUCCESS, stored.result());
+        assertTrue(stored.completedAt() != null, "completed_at is set with the completion");
+    }
+
+    @Test
+    void theReadAheadFollowsTheTransactionsOwnWrites() {
+        String compose = newCompose();
+        String dep = compose + ":dep:amd64";
+        String waiter = compose + ":waiter:amd64";
+        String key = "key-" + dep;
+        transactions.run(sql -> {
+            composes.lockOrCreate(sql, compose);
+            tasks.insert(sql, task(compose, dep, key));
+            tasks.insert(sql, task(compose, waiter, "key-" + waiter));
+            tasks.addDependencies(sql, waiter, List.of(dep, compose + ":not-yet:amd64"));
+            return null;
+        });
+        transactions.run(sql -> {
+            composes.lockAll(sql, List.of(compose));
+            tasks.prefetch(sql, List.of(dep, waiter));
+            tasks.prefetchDependencies(sql, List.of(waiter));
+            attempts.prefetchContentKeys(sql, List.of(key));
+            assertEquals(TaskStatus.BLOCKED, tasks.find(sql, dep).orElseThrow().status());
+            assertTrue(attempts.contentKey(sql, key, waiter).buildingTask().isEmpty());
+
+            // dep is dispatched in this transaction: the read-ahead says so without a query
+            tasks.setState(sql, dep, TaskStatus.RUNNING, null, "attempt 1", null, 1);
+            attempts.noteRunning(sql, key, dep);
+            assertEquals(TaskStatus.RUNNING, tasks.find(sql, dep).orElseThrow().status());
+            assertEquals(dep, attempts.contentKey(sql, key, waiter).buildingTask().orElseThrow());
+            assertTrue(attempts.contentKey(sql, key, dep).buildingTask().isEmpty(), "a task is not its own twin");
+            Map<String, TaskStatus> states = new java.util.HashMap<>();
+            tasks.dependencies(sql, waiter).forEach(d -> states.put(d.taskId(), d.status()));
+            assertEquals(TaskStatus.RUNNING, states.get(dep));
+            assertEquals(null, states.get(compose + ":not-yet:amd64"), "not received yet");
+
+            // dep completes: its content key is read again, now from the database
+            attempts.dispatched(sql, dep, 1, null, Instant.now().plusSeconds(60));
+            attempts.recordResult(sql, dep, 1, "success", "ex", "br", null, null, 1, true, "done");
+            tasks.setState(sql, dep, TaskStatus.COMPLETED, TaskResult.SUCCESS, "built", null);
+            attempts.forgetContentKey(sql, key);
+            AttemptRepository.ContentKey now = attempts.contentKey(sql, key, waiter);
+            assertTrue(now.buildingTask().isEmpty());
+            assertEquals(dep, now.reusable().orElseThrow().taskId());
+            assertEquals(TaskResult.SUCCESS, tasks.dependencies(sql, waiter).get(0).result());
+            return null;
+        });
+    }
+
+    @Test
+    void aDeferredWriteThatFailsIsReportedAsOneWithItsSqlState() {
+        String compose = newCompose();
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> transactions.run(sql -> {
+            composes.lockOrCreate(sql, compose);
+            // an attempt of a task that does not exist: the foreign key refuses it when it is written
+            attempts.dispatched(sql, compose + ":ghost:amd64", 1, null, Instant.now().plusSeconds(60));
+            try {
+                sql.count("select count(*) from task where compose_id = ?", compose);
+            } catch (Sql.DeferredWriteFailed e) {
+                assertEquals("23503", e.getSQLState(), "foreign key violation");
+                throw e;
+            }
+            return null;
+        }));
+        Throwable cause = failed.getCause();
+        assertInstanceOf(Sql.DeferredWriteFailed.class, cause);
+        assertFalse(transactions.run(sql -> sql.count("select count(*) from attempt where task_id = ?",
+                compose + ":ghost:amd64")) > 0, "nothing of the failed transaction is kept");
+    }
+
+    private static String newCompose() {
+        return "deferred-" + UUID.randomUUID();
+    }
+
+    private static Task task(String compose, String id, String contentKey) {
+        return new Task(id, compose, id.split(":")[1], "1.0-1", "amd64", "trixie", null, null, "any", null, "{}",
+                contentKey, TaskStatus.BLOCKED, null, null, 0, null, null, null, null);
+    }
+}
