@@ -1,19 +1,21 @@
 package org.debian.bootc.scheduler;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
- * A compose as the scheduler knows it; {@code plan} and {@code expectedTasks} are null until
- * compose-planned. {@code handoffError} says why a compose whose tasks are all done got no
- * compose-built (its results are over the event size limit).
+ * A compose as the scheduler knows it; {@code expectedCount} (how many tasks compose-planned
+ * announced) is null until compose-planned. The plan and the announced task ids are not
+ * part of it: they are read where they are used ({@code ComposeRepository.planJson},
+ * {@code expectedTasks}), not with every lock of the row. {@code handoffError} says why a
+ * compose whose tasks are all done got no compose-built (its results are over the event
+ * size limit).
  */
-public record Compose(String composeId, String plan, List<String> expectedTasks, Instant plannedAt,
-        Instant cancelledAt, String cancelledBy, String cancelReason, String outcome, Instant builtAt,
-        Instant createdAt, String handoffError) {
+public record Compose(String composeId, Integer expectedCount, Instant plannedAt, Instant cancelledAt,
+        String cancelledBy, String cancelReason, String outcome, Instant builtAt, Instant createdAt,
+        String handoffError) {
 
     public boolean planned() {
-        return expectedTasks != null;
+        return expectedCount != null;
     }
 
     public boolean cancelled() {

@@ -40,6 +40,11 @@ public final class SchedulerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx256m");
+        // extra JVM options for a benchmark run, e.g. a flight recording: -Dscheduler.jvm-options="-XX:…"
+        String extra = System.getProperty("scheduler.jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");

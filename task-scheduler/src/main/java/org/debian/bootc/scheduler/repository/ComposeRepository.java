@@ -13,7 +13,7 @@ import org.debian.bootc.scheduler.Compose;
 @ApplicationScoped
 public class ComposeRepository {
 
-    private static final String COLUMNS = "compose_id, plan, expected_tasks, planned_at, cancelled_at, cancelled_by, "
+    private static final String COLUMNS = "compose_id, expected_count, planned_at, cancelled_at, cancelled_by, "
             + "cancel_reason, outcome, built_at, created_at, handoff_error";
 
     /** Creates the compose row if absent and locks it for the rest of the transaction. */
@@ -98,9 +98,22 @@ public class ComposeRepository {
     }
 
     public void plan(Sql sql, String composeId, String planJson, List<String> expectedTasks) throws SQLException {
-        sql.update("update compose set plan = ?, expected_tasks = ?, planned_at = now() where compose_id = ?",
-                planJson, expectedTasks, composeId);
+        sql.update("""
+                update compose set plan = ?, expected_tasks = ?, expected_count = ?, planned_at = now()
+                where compose_id = ?""", planJson, expectedTasks, expectedTasks.size(), composeId);
         reread(sql, composeId);
+    }
+
+    /** The plan of a planned compose, as compose-planned carried it (JSON); empty before. */
+    public Optional<String> planJson(Sql sql, String composeId) throws SQLException {
+        return sql.one("select plan from compose where compose_id = ? and plan is not null", rs -> rs.getString(1),
+                composeId);
+    }
+
+    /** The task ids compose-planned announced, in its order; empty before the compose is planned. */
+    public List<String> expectedTasks(Sql sql, String composeId) throws SQLException {
+        return sql.one("select expected_tasks from compose where compose_id = ? and expected_tasks is not null",
+                rs -> Sql.strings(rs, "expected_tasks"), composeId).orElse(List.of());
     }
 
     public void cancel(Sql sql, String composeId, String by, String reason) throws SQLException {
@@ -158,8 +171,8 @@ public class ComposeRepository {
     }
 
     static Compose map(ResultSet rs) throws SQLException {
-        return new Compose(rs.getString("compose_id"), rs.getString("plan"), Sql.strings(rs, "expected_tasks"),
-                Sql.instant(rs, "planned_at"), Sql.instant(rs, "cancelled_at"), rs.getString("cancelled_by"),
+        return new Compose(rs.getString("compose_id"), Sql.integer(rs, "expected_count"), Sql.instant(rs, "planned_at"),
+                Sql.instant(rs, "cancelled_at"), rs.getString("cancelled_by"),
                 rs.getString("cancel_reason"), rs.getString("outcome"), Sql.instant(rs, "built_at"),
                 Sql.instant(rs, "created_at"), rs.getString("handoff_error"));
     }

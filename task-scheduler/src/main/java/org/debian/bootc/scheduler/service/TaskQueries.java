@@ -107,7 +107,7 @@ public class TaskQueries {
             return null;
         }, c.composeId());
         long terminal = byStatus.get("completed") + byStatus.get("aborted");
-        return new ComposeSummary(c.composeId(), c.planned(), c.planned() ? c.expectedTasks().size() : null, total[0],
+        return new ComposeSummary(c.composeId(), c.planned(), c.expectedCount(), total[0],
                 byStatus, byResult, terminal, c.outcome(), c.builtAt(), c.cancelledAt(), c.cancelledBy(),
                 c.cancelReason(), c.createdAt(), c.handoffError());
     }

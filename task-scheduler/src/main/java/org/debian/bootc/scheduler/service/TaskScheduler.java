@@ -484,7 +484,7 @@ public class TaskScheduler {
         Instant lease = Instant.now().plus(config.lease());
         attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
         Task running = task.withAttempt(n);
-        ComposePlan plan = plan(compose);
+        ComposePlan plan = plan(sql, compose);
         outbox.enqueue(sql, task.composeId(), new BuildTaskDispatched(new TaskId(task.taskId()), n,
                 new ComposeId(task.composeId()),
                 read(task.sourcePackage(), SourcePackage.class), task.architecture(), task.suite(),
@@ -611,11 +611,14 @@ public class TaskScheduler {
                 compose.composeId()) > 0) {
             return Optional.empty();
         }
-        List<String> expected = compose.expectedTasks();
-        if (!expected.isEmpty() && sql.count("select count(*) from task where task_id = any (?)", expected)
-                < expected.size()) {
+        // all announced tasks arrived? counted in the database: the list is read only once this holds
+        if (compose.expectedCount() > 0 && sql.count("""
+                select count(*) from task
+                where task_id = any ((select expected_tasks from compose where compose_id = ?)::text[])""",
+                compose.composeId()) < compose.expectedCount()) {
             return Optional.empty(); // some announced tasks have not arrived yet
         }
+        List<String> expected = composes.expectedTasks(sql, compose.composeId());
         Set<String> announced = new HashSet<>(expected);
         List<PackageResult> results = new ArrayList<>();
         for (Task task : tasks.ofCompose(sql, compose.composeId())) {
@@ -628,7 +631,7 @@ public class TaskScheduler {
             results.add(new PackageResult(new TaskId(task.taskId()), task.source(), task.version(),
                     task.architecture(), result, result == TaskResult.SUCCESS ? artifacts : List.of()));
         }
-        ComposePlan plan = plan(compose);
+        ComposePlan plan = plan(sql, compose);
         return Optional.of(new ComposeBuilt(new ComposeId(compose.composeId()), results,
                 plan.failable().judge(results), plan));
     }
@@ -671,12 +674,13 @@ public class TaskScheduler {
     }
 
     /** A compose's plan never changes once planned: parsed once per compose, not per dispatch. */
-    private ComposePlan plan(Compose compose) {
+    private ComposePlan plan(Sql sql, Compose compose) throws SQLException {
         ComposePlan known = plans.get(compose.composeId());
         if (known != null) {
             return known;
         }
-        ComposePlan plan = read(compose.plan(), ComposePlan.class);
+        ComposePlan plan = read(composes.planJson(sql, compose.composeId()).orElseThrow(
+                () -> new IllegalStateException("compose " + compose.composeId() + " has no plan yet")), ComposePlan.class);
         if (plans.size() > 256) {
             plans.clear();
         }
