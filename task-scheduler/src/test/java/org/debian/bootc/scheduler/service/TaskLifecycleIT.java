@@ -575,6 +575,24 @@ class TaskLifecycleIT {
     }
 
     @Test
+    void aComposeIsHandedOffOnlyOnceEveryAnnouncedTaskHasArrivedAndEnded() throws Exception {
+        ComposeId compose = newCompose();
+        TaskId a = taskId(compose, "early", "amd64");
+        TaskId b = taskId(compose, "late", "amd64");
+        send(planned(compose, a, b));
+        send(queued(compose, "early", "amd64", null));
+        dispatched(a, 1);
+        send(built(a, 1, compose, EXECUTOR, BuildResult.SUCCESS));
+        status(a, TaskStatus.RUNNING, TaskStatus.COMPLETED);
+        assertTrue(more(built, compose.value()).isEmpty(), "b was announced and has not arrived: no hand-off yet");
+
+        send(queued(compose, "late", "amd64", null));
+        dispatched(b, 1);
+        send(built(b, 1, compose, EXECUTOR, BuildResult.SUCCESS));
+        assertEquals(List.of(a, b), composeBuilt(compose).packages().stream().map(PackageResult::taskId).toList());
+    }
+
+    @Test
     void aComposeWithoutTasksIsHandedOffAtOnce() throws Exception {
         ComposeId compose = newCompose();
         send(planned(compose));

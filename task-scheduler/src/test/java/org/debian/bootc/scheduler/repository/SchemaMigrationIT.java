@@ -29,32 +29,27 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * V6 on a database that already holds buildroots: those of ended attempts become
- * expired (when the attempt ended, with its end reason), the others stay building. The
- * migrations run on a database of their own on the real PostgreSQL, V1–V5 first, then
- * rows as the scheduler wrote them before V6, then V6.
+ * Migrations that change rows the scheduler already wrote, each on a database of its own
+ * on the real PostgreSQL: the migrations before it first, then rows as the scheduler
+ * wrote them then, then the migration.
  */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class, scope = TestResourceScope.GLOBAL)
-class BuildrootMigrationIT {
+class SchemaMigrationIT {
 
     private static final Path MIGRATIONS = Path.of("src/main/resources/db/migration");
 
+    /**
+     * V6: buildroots of ended attempts become expired (when the attempt ended, with its end
+     * reason), the others stay building.
+     */
     @Test
     void buildrootsOfEndedAttemptsBecomeExpiredAndTheOthersStayBuilding() throws Exception {
-        String database = "migrate_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
-            s.execute("create database " + database);
-        }
+        String database = newDatabase();
         EmbeddedPostgresServer pg = LocalStackTestResource.postgres();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
                 Statement s = c.createStatement()) {
-            List<Path> scripts = migrations();
-            assertEquals("V6__buildroot_state.sql", scripts.get(scripts.size() - 1).getFileName().toString(),
-                    "V6 is the last migration: " + scripts);
-            for (Path script : scripts.subList(0, scripts.size() - 1)) {
-                s.execute(Files.readString(script));
-            }
+            migrate(s, v -> v < 6);
             s.execute("""
                     insert into compose (compose_id) values ('c');
                     insert into task (task_id, compose_id, source, version, architecture, suite, build_type,
@@ -72,7 +67,7 @@ class BuildrootMigrationIT {
                            ('br-t1-2', 't1', 2, 'e', 'amd64', 'b', '[]'),
                            ('br-t2-1', 't2', 1, 'e', 'amd64', 'b', '[]');
                     """);
-            s.execute(Files.readString(scripts.get(scripts.size() - 1)));
+            migrate(s, v -> v == 6);
 
             Map<String, Map<String, Object>> after = new LinkedHashMap<>();
             try (ResultSet rs = s.executeQuery("""
@@ -113,17 +108,70 @@ class BuildrootMigrationIT {
                     "update buildroot set state = 'repo_init' where buildroot_id = 'br-new'"));
             assertTrue(unknown.getMessage().contains("buildroot_state_check"), unknown.getMessage());
         } finally {
-            try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
-                s.execute("drop database if exists " + database + " with (force)");
-            }
+            dropDatabase(database);
         }
     }
 
-    /** The migration scripts in version order. */
-    private static List<Path> migrations() throws Exception {
+    /**
+     * V7 on a database that holds composes: a planned one gets the count of the task ids it
+     * announced, one not planned yet none; a plan without its count is refused.
+     */
+    @Test
+    void plannedComposesGetTheCountOfTheirTasks() throws Exception {
+        String database = newDatabase();
+        EmbeddedPostgresServer pg = LocalStackTestResource.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
+                Statement s = c.createStatement()) {
+            migrate(s, v -> v < 7);
+            s.execute("""
+                    insert into compose (compose_id, plan, expected_tasks, planned_at)
+                    values ('planned', '{}', array['a', 'b', 'c'], now()), ('empty', '{}', array[]::text[], now());
+                    insert into compose (compose_id) values ('unplanned');
+                    """);
+            migrate(s, v -> v == 7);
+
+            Map<String, Object> counts = new LinkedHashMap<>();
+            try (ResultSet rs = s.executeQuery("select compose_id, expected_count from compose order by compose_id")) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getObject(2));
+                }
+            }
+            assertEquals(3, counts.get("planned"), "announced tasks counted: " + counts);
+            assertEquals(0, counts.get("empty"), "a compose with no tasks: " + counts);
+            assertNull(counts.get("unplanned"), "not planned yet: " + counts);
+            SQLException noCount = assertThrows(SQLException.class, () -> s.execute(
+                    "update compose set expected_tasks = array['x'] where compose_id = 'unplanned'"));
+            assertTrue(noCount.getMessage().contains("compose_expected_count_when_planned"), noCount.getMessage());
+        } finally {
+            dropDatabase(database);
+        }
+    }
+
+    private static String newDatabase() throws Exception {
+        String database = "migrate_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
+            s.execute("create database " + database);
+        }
+        return database;
+    }
+
+    private static void dropDatabase(String database) throws Exception {
+        try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
+            s.execute("drop database if exists " + database + " with (force)");
+        }
+    }
+
+    /** Runs the migration scripts whose version {@code which} accepts, in version order. */
+    private static void migrate(Statement s, java.util.function.IntPredicate which) throws Exception {
+        List<Path> scripts;
         try (Stream<Path> files = Files.list(MIGRATIONS)) {
-            return files.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql"))
+            scripts = files.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql"))
                     .sorted((a, b) -> Integer.compare(version(a), version(b))).toList();
+        }
+        for (Path script : scripts) {
+            if (which.test(version(script))) {
+                s.execute(Files.readString(script));
+            }
         }
     }
 
