@@ -45,10 +45,7 @@ class SchemaMigrationIT {
      */
     @Test
     void buildrootsOfEndedAttemptsBecomeExpiredAndTheOthersStayBuilding() throws Exception {
-        String database = newDatabase();
-        EmbeddedPostgresServer pg = LocalStackTestResource.postgres();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
-                Statement s = c.createStatement()) {
+        onNewDatabase(s -> {
             migrate(s, v -> v < 6);
             s.execute("""
                     insert into compose (compose_id) values ('c');
@@ -107,9 +104,7 @@ class SchemaMigrationIT {
             SQLException unknown = assertThrows(SQLException.class, () -> s.execute(
                     "update buildroot set state = 'repo_init' where buildroot_id = 'br-new'"));
             assertTrue(unknown.getMessage().contains("buildroot_state_check"), unknown.getMessage());
-        } finally {
-            dropDatabase(database);
-        }
+        });
     }
 
     /**
@@ -118,10 +113,7 @@ class SchemaMigrationIT {
      */
     @Test
     void plannedComposesGetTheCountOfTheirTasks() throws Exception {
-        String database = newDatabase();
-        EmbeddedPostgresServer pg = LocalStackTestResource.postgres();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
-                Statement s = c.createStatement()) {
+        onNewDatabase(s -> {
             migrate(s, v -> v < 7);
             s.execute("""
                     insert into compose (compose_id, plan, expected_tasks, planned_at)
@@ -142,22 +134,29 @@ class SchemaMigrationIT {
             SQLException noCount = assertThrows(SQLException.class, () -> s.execute(
                     "update compose set expected_tasks = array['x'] where compose_id = 'unplanned'"));
             assertTrue(noCount.getMessage().contains("compose_expected_count_when_planned"), noCount.getMessage());
-        } finally {
-            dropDatabase(database);
-        }
+        });
     }
 
-    private static String newDatabase() throws Exception {
+    /** Work on a database of its own. */
+    @FunctionalInterface
+    private interface OnDatabase {
+        void run(Statement s) throws Exception;
+    }
+
+    /** Runs {@code work} on a new, empty database of the real PostgreSQL, dropped afterwards. */
+    private static void onNewDatabase(OnDatabase work) throws Exception {
         String database = "migrate_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
             s.execute("create database " + database);
         }
-        return database;
-    }
-
-    private static void dropDatabase(String database) throws Exception {
-        try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
-            s.execute("drop database if exists " + database + " with (force)");
+        EmbeddedPostgresServer pg = LocalStackTestResource.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
+                Statement s = c.createStatement()) {
+            work.run(s);
+        } finally {
+            try (Connection admin = Fixtures.db(); Statement s = admin.createStatement()) {
+                s.execute("drop database if exists " + database + " with (force)");
+            }
         }
     }
 
