@@ -203,6 +203,9 @@ class BaseChrootCacheTest {
     @Test
     void aBaseLeasedByAnotherProcessIsNotEvictedUntilItsLeaseEnds() throws Exception {
         MutableClock clock = new MutableClock();
+        // the other process stamps the base's last use with the real clock: start this one there too,
+        // or from a week after the fixed start date on, that stamp lies in this clock's future
+        clock.now = Instant.now();
         BaseChrootCache cache = cache(new FakeMaker(10, 0), Duration.ofDays(7), Long.MAX_VALUE, clock);
         cache.acquire(key("bookworm"), LogSink.NONE).close();
         String java = ProcessHandle.current().info().command().orElse("java");
