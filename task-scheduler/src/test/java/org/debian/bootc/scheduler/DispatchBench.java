@@ -110,10 +110,8 @@ public final class DispatchBench {
             heartbeats.setDaemon(true);
             heartbeats.start();
             Thread.sleep(1000);
-            // throughput first: it also warms the scheduler's JIT, so the latency samples measure a
-            // service that has been running, not one still interpreting its first events
-            // round 1 is the cold start (the JIT compiles the scheduler's and the broker's paths as it goes);
-            // the later rounds measure the service as it runs once warm
+            // throughput first: round 1 is the cold start (the JIT compiles the scheduler's and the broker's
+            // paths as it goes); the later rounds, and the latency samples after them, measure a warm service
             for (int round = 1; tasks > 0 && round <= rounds; round++) {
                 System.out.printf("throughput round %d of %d%s%n", round, rounds, round == 1 ? " (cold)" : "");
                 throughput(kafka, pg, producer, tasks, edges, new CpuMeter(scheduler.pid(), pg.dataDir()));
