@@ -175,22 +175,36 @@ public class AttemptRepository {
 
     /**
      * Records the end of an attempt as the executor reported it, and expires its buildroots
-     * still building with {@code buildrootReason} (in the same statement). A buildroot
-     * already expired (the attempt was superseded or cancelled before) keeps its reason.
+     * still building with {@code buildrootReason}. Written with the transaction's next
+     * statement, in one statement with the other results recorded until then (a batch of
+     * {@code package-built} brings hundreds); a later read of this attempt runs that
+     * statement first. A buildroot already expired (the attempt was superseded or cancelled
+     * before) keeps its reason.
      */
     public void recordResult(Sql sql, String taskId, int attempt, String result, String executorId,
             String buildrootId, String logLocation, String logTail, long durationMillis, boolean applied,
-            String buildrootReason) throws SQLException {
-        sql.update("""
-                with ended as (
-                    update attempt set result = ?, executor_id = coalesce(executor_id, ?),
-                        buildroot_id = coalesce(buildroot_id, ?), log_location = ?, log_tail = ?, duration_ms = ?,
-                        applied = ?, ended_at = coalesce(ended_at, now()), end_reason = coalesce(end_reason, ?)
-                    where task_id = ? and attempt = ? returning task_id, attempt)
-                """ + EXPIRE_ENDED, result, executorId, buildrootId, logLocation, logTail,
-                durationMillis, applied, result, taskId, attempt, buildrootReason);
+            String buildrootReason) {
+        sql.deferRow(RESULT_HEAD, RESULT_GROUP, RESULT_TAIL, new Object[] { taskId, attempt, result, executorId,
+                buildrootId, logLocation, logTail, durationMillis, applied, buildrootReason });
         written(sql, taskId, attempt);
     }
+
+    private static final String RESULT_HEAD = """
+            with ended as (
+                update attempt a set result = v.result, executor_id = coalesce(a.executor_id, v.executor_id),
+                    buildroot_id = coalesce(a.buildroot_id, v.buildroot_id), log_location = v.log_location,
+                    log_tail = v.log_tail, duration_ms = v.duration_ms, applied = v.applied,
+                    ended_at = coalesce(a.ended_at, now()), end_reason = coalesce(a.end_reason, v.result)
+                from (values""";
+    private static final String RESULT_GROUP =
+            "(?::text, ?::integer, ?::text, ?::text, ?::text, ?::text, ?::text, ?::bigint, ?::boolean, ?::text)";
+    private static final String RESULT_TAIL = """
+                ) v(task_id, attempt, result, executor_id, buildroot_id, log_location, log_tail, duration_ms, applied,
+                    buildroot_reason)
+                where a.task_id = v.task_id and a.attempt = v.attempt
+                returning a.task_id, a.attempt, v.buildroot_reason)
+            update buildroot b set state = 'expired', expired_at = now(), expired_reason = e.buildroot_reason
+            from ended e where b.task_id = e.task_id and b.attempt = e.attempt and b.state = 'building'""";
 
     /**
      * Ends an attempt that will not be applied (superseded, cancelled) and expires its
@@ -205,10 +219,13 @@ public class AttemptRepository {
         written(sql, taskId, attempt);
     }
 
-    public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) throws SQLException {
-        sql.insertRows("insert into artifact (task_id, attempt, sha256, category, name, size, location) values",
-                "on conflict do nothing", artifacts.stream().map(a -> new Object[] { taskId, attempt, a.sha256(),
-                        a.category(), a.name(), a.size(), a.location() }).toList());
+    /** The artifacts of an attempt; written with the transaction's next statement, with those of other attempts. */
+    public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) {
+        for (ArtifactRef a : artifacts) {
+            sql.deferRow("insert into artifact (task_id, attempt, sha256, category, name, size, location) values",
+                    "(?, ?, ?, ?, ?, ?, ?)", "on conflict do nothing",
+                    new Object[] { taskId, attempt, a.sha256(), a.category(), a.name(), a.size(), a.location() });
+        }
     }
 
     public List<ArtifactRef> artifacts(Sql sql, String taskId, int attempt) throws SQLException {

@@ -15,9 +15,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TaskStatus;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
+import org.debian.bootc.scheduler.Attempt;
+import org.debian.bootc.scheduler.Fixtures;
 import org.debian.bootc.scheduler.Task;
 
 import io.quarkus.test.common.TestResourceScope;
@@ -124,6 +127,58 @@ class DeferredWritesIT {
             assertEquals(TaskResult.SUCCESS, tasks.dependencies(sql, waiter).get(0).result());
             return null;
         });
+    }
+
+    /**
+     * The results of a batch of package-built are written together: each attempt gets its
+     * own result, its own buildroot expiry reason and its own artifacts, an attempt that had
+     * already ended keeps its end, and reading an attempt in the same transaction sees its result.
+     */
+    @Test
+    void resultsAndArtifactsOfSeveralAttemptsAreWrittenTogetherEachToItsOwnRows() throws Exception {
+        String compose = newCompose();
+        String a = compose + ":a:amd64";
+        String b = compose + ":b:amd64";
+        transactions.run(sql -> {
+            composes.lockOrCreate(sql, compose);
+            for (String id : List.of(a, b)) {
+                tasks.insert(sql, task(compose, id, "key-" + id));
+                attempts.dispatched(sql, id, 1, null, Instant.now().plusSeconds(60));
+                attempts.addBuildroot(sql, "br-" + id, id, 1, "ex", "amd64", "base", "[]", null);
+            }
+            attempts.end(sql, b, 1, "superseded by attempt 2", "its attempt was superseded");
+            return null;
+        });
+        Attempt seen = transactions.run(sql -> {
+            composes.lockAll(sql, List.of(compose));
+            attempts.recordResult(sql, a, 1, "success", "ex", "br-" + a, "file:///logs/a", null, 10, true,
+                    "package-built success");
+            attempts.addArtifacts(sql, a, 1, List.of(new ArtifactRef(Fixtures.sha("a.deb"), ArtifactRef.BINARY_PACKAGE, "a_1_amd64.deb",
+                    100, "file:///a.deb")));
+            attempts.recordResult(sql, b, 1, "failure", "ex", "br-" + b, "file:///logs/b", "error: 2", 20, false,
+                    "package-built failure (late, not applied)");
+            attempts.addArtifacts(sql, b, 1, List.of(new ArtifactRef(Fixtures.sha("b.deb"), ArtifactRef.BINARY_PACKAGE, "b_1_amd64.deb",
+                    200, "file:///b.deb")));
+            return attempts.find(sql, a, 1).orElseThrow();
+        });
+        assertEquals("success", seen.result(), "the transaction reads its own deferred result");
+
+        Map<String, Object> first = Fixtures.rows("select result, applied, end_reason, log_location, duration_ms"
+                + " from attempt where task_id = ?", a).get(0);
+        assertEquals(Map.of("result", "success", "applied", true, "end_reason", "success",
+                "log_location", "file:///logs/a", "duration_ms", 10L), first);
+        Map<String, Object> second = Fixtures.rows("select result, applied, end_reason from attempt where task_id = ?",
+                b).get(0);
+        assertEquals(Map.of("result", "failure", "applied", false, "end_reason", "superseded by attempt 2"), second,
+                "a late result is recorded; the attempt keeps the end it had");
+        assertEquals("package-built success", Fixtures.rows("select expired_reason from buildroot where task_id = ?",
+                a).get(0).get("expired_reason"));
+        assertEquals("its attempt was superseded", Fixtures.rows(
+                "select expired_reason from buildroot where task_id = ?", b).get(0).get("expired_reason"),
+                "a buildroot already expired keeps its reason");
+        assertEquals(List.of(Map.of("task_id", a, "name", "a_1_amd64.deb"), Map.of("task_id", b, "name",
+                "b_1_amd64.deb")), Fixtures.rows("select task_id, name from artifact where task_id in (?, ?)"
+                        + " order by task_id", a, b));
     }
 
     @Test
