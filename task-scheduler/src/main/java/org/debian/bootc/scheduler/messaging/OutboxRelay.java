@@ -35,9 +35,10 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Publishes committed outbox rows to Kafka and marks them published only once the
- * broker has acknowledged them. Rows are locked with {@code SKIP LOCKED}, so several
- * replicas can relay side by side. A crash after the send and before the mark
+ * Publishes committed outbox rows to Kafka and deletes them only once the broker has
+ * acknowledged them: from then on the topic is the record of what was sent, and the
+ * table holds only what is still to send. Rows are locked with {@code SKIP LOCKED}, so
+ * several replicas can relay side by side. A crash after the send and before the delete
  * publishes the row again on the next pass: consumers dedupe by {@code ce_id}.
  */
 @ApplicationScoped
@@ -135,7 +136,7 @@ public class OutboxRelay {
                     sends.add(emitter.send(row.toProducerRecord()));
                 }
                 Uni.join().all(sends).andFailFast().await().atMost(config.outboxSendTimeout());
-                markPublished(connection, rows);
+                deletePublished(connection, rows);
                 connection.commit();
                 rows.forEach(this::count);
                 return rows.size();
@@ -174,7 +175,7 @@ public class OutboxRelay {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 select seq, topic, msg_key, headers, payload from outbox
-                where published_at is null order by seq limit ? for update skip locked""")) {
+                order by seq limit ? for update skip locked""")) {
             select.setInt(1, config.outboxBatchSize());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -194,11 +195,10 @@ public class OutboxRelay {
         }
     }
 
-    private static void markPublished(Connection connection, List<Row> rows) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "update outbox set published_at = now() where seq = any (?)")) {
-            update.setArray(1, connection.createArrayOf("bigint", rows.stream().map(Row::seq).toArray()));
-            update.executeUpdate();
+    private static void deletePublished(Connection connection, List<Row> rows) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("delete from outbox where seq = any (?)")) {
+            delete.setArray(1, connection.createArrayOf("bigint", rows.stream().map(Row::seq).toArray()));
+            delete.executeUpdate();
         }
     }
 
