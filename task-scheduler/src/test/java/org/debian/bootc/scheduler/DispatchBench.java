@@ -132,7 +132,7 @@ public final class DispatchBench {
         send(producer, Fixtures.planned(compose, ids.toArray(TaskId[]::new)));
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
-        // wall clock too, to place the scheduler's own timestamps (task and outbox rows) between the two ends
+        // wall clock too, to place the task row's timestamp and the record's between the two ends
         Map<String, Instant> sentWall = new ConcurrentHashMap<>();
         Map<String, Instant> seenWall = new ConcurrentHashMap<>();
         // the dispatch record's timestamp: the relay's producer stamps it when it sends (CreateTime, in ms)
