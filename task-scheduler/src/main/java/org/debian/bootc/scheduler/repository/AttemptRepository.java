@@ -30,11 +30,11 @@ public class AttemptRepository {
 
     /**
      * Expires the buildroots still building of the attempts a data-modifying CTE named
-     * {@code ended} returns (columns task_id, attempt): the attempt's end and its
-     * buildroots' expiry are one statement, one round trip.
+     * {@code ended} returns (columns task_id, attempt, buildroot_reason): the attempt's end
+     * and its buildroots' expiry are one statement, one round trip.
      */
     private static final String EXPIRE_ENDED = """
-            update buildroot b set state = 'expired', expired_at = now(), expired_reason = ?
+            update buildroot b set state = 'expired', expired_at = now(), expired_reason = e.buildroot_reason
             from ended e where b.task_id = e.task_id and b.attempt = e.attempt and b.state = 'building'""";
 
     /** An attempt of a running task whose lease ran out. */
@@ -203,8 +203,7 @@ public class AttemptRepository {
                     buildroot_reason)
                 where a.task_id = v.task_id and a.attempt = v.attempt
                 returning a.task_id, a.attempt, v.buildroot_reason)
-            update buildroot b set state = 'expired', expired_at = now(), expired_reason = e.buildroot_reason
-            from ended e where b.task_id = e.task_id and b.attempt = e.attempt and b.state = 'building'""";
+            """ + EXPIRE_ENDED;
 
     /**
      * Ends an attempt that will not be applied (superseded, cancelled) and expires its
@@ -214,7 +213,8 @@ public class AttemptRepository {
         sql.update("""
                 with ended as (
                     update attempt set ended_at = now(), end_reason = ?
-                    where task_id = ? and attempt = ? and ended_at is null returning task_id, attempt)
+                    where task_id = ? and attempt = ? and ended_at is null
+                    returning task_id, attempt, ?::text as buildroot_reason)
                 """ + EXPIRE_ENDED, reason, taskId, attempt, buildrootReason);
         written(sql, taskId, attempt);
     }
