@@ -471,15 +471,17 @@ public class TaskScheduler {
             }
             return;
         }
-        if (from != TaskStatus.PENDING) {
-            // a blocked task's "waiting for …" no longer holds; the row is written once, as running, by dispatch
-            task = announce(sql, task, from, TaskStatus.PENDING, null,
-                    from == null ? null : "every dependency completed with success", null);
-        }
-        dispatch(sql, compose, task);
+        // A new or blocked task that can go at once was never pending in any committed state: its row is
+        // written once, as running, and it gets one task-status event, from what it was to running.
+        dispatch(sql, compose, task, from, from == TaskStatus.BLOCKED ? "every dependency completed with success; " : "");
     }
 
-    private void dispatch(Sql sql, Compose compose, Task task) throws SQLException {
+    /**
+     * Dispatches the task's next attempt; {@code from} is the status the task-status event
+     * names as the old one (pending, or blocked or none for a task that goes at once), and
+     * {@code why} what its reason starts with.
+     */
+    private void dispatch(Sql sql, Compose compose, Task task, TaskStatus from, String why) throws SQLException {
         int n = task.currentAttempt() + 1;
         Instant lease = Instant.now().plus(config.lease());
         attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
@@ -492,12 +494,11 @@ public class TaskScheduler {
                 task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
                 BuildType.fromWireName(task.buildType()), task.buildProfile(), task.contentKey(), lease,
                 plan.extraRepositories()));
-        tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, "attempt " + n + " dispatched to build-tasks."
-                + task.architecture() + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null, n);
+        String reason = why + "attempt " + n + " dispatched to build-tasks." + task.architecture()
+                + (n > 1 ? ", superseding attempt " + (n - 1) : "");
+        tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, reason, null, n);
         attempts.noteRunning(sql, task.contentKey(), task.taskId());
-        announce(sql, running, TaskStatus.PENDING, TaskStatus.RUNNING, null,
-                "attempt " + n + " dispatched to build-tasks." + task.architecture()
-                        + (n > 1 ? ", superseding attempt " + (n - 1) : ""), null);
+        announce(sql, running, from, TaskStatus.RUNNING, null, reason, null);
     }
 
     /** An error result or an expired lease: a new attempt after a backoff, or completed with error. */

@@ -91,7 +91,7 @@ class DashboardIT {
 
         String composePage = text(chromium(root + "composes/" + compose.value(), 0));
         assertTrue(composePage.contains("State: building. 1 of 3 tasks done (33%)."), composePage);
-        assertTrue(composePage.contains(running + " dash 1.0-1 amd64 running 1 attempt 1 dispatched to build-tasks.amd64"),
+        assertTrue(composePage.contains(running + " dash 1.0-1 amd64 running 1 every dependency completed with success; attempt 1 dispatched to build-tasks.amd64"),
                 composePage);
         assertTrue(composePage.contains(waiting + " dashboard 1.0-1 amd64 blocked 0 waiting for " + running),
                 composePage);

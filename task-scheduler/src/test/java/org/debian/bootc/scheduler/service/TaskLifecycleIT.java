@@ -163,9 +163,11 @@ class TaskLifecycleIT {
         TaskStatusChanged doneA = status(a, TaskStatus.RUNNING, TaskStatus.COMPLETED);
         assertEquals(TaskResult.SUCCESS, doneA.result());
         dispatched(b, 1);
-        assertEquals("every dependency completed with success",
-                status(b, TaskStatus.BLOCKED, TaskStatus.PENDING).reason(),
-                "the reason it was blocked no longer holds");
+        assertEquals("every dependency completed with success; attempt 1 dispatched to build-tasks.amd64",
+                status(b, TaskStatus.BLOCKED, TaskStatus.RUNNING).reason(),
+                "the reason it was blocked no longer holds, and it went at once");
+        assertEquals("every dependency completed with success; attempt 1 dispatched to build-tasks.amd64",
+                task(b).get("reason"), "the row and the event say the same");
         assertTrue(more(dispatches, c.value()).isEmpty(), "c still waits for b");
         assertEquals("blocked", task(c).get("status"));
         assertEquals("waiting for " + b, task(c).get("reason"));
@@ -439,6 +441,11 @@ class TaskLifecycleIT {
         assertEquals(1, statuses.seen().stream().filter(r -> a.value().equals(r.key()))
                 .map(r -> Fixtures.decode(EventType.TASK_STATUS_CHANGED, r))
                 .filter(e -> e.newStatus() == TaskStatus.COMPLETED).count(), "completed once");
+        assertEquals(List.of("(new) -> running", "running -> completed"), statuses.seen().stream()
+                .filter(r -> a.value().equals(r.key()))
+                .map(r -> Fixtures.decode(EventType.TASK_STATUS_CHANGED, r))
+                .map(e -> (e.oldStatus() == null ? "(new)" : e.oldStatus().wireName()) + " -> " + e.newStatus().wireName())
+                .toList(), "a task that can go at once was never pending: one event takes it to running");
     }
 
     @Test
