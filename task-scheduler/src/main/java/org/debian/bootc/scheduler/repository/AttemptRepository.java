@@ -290,13 +290,19 @@ public class AttemptRepository {
                 until, taskId, attempt);
     }
 
+    /**
+     * The open attempts whose lease has run out, oldest first. It names the predicate of the
+     * partial index {@code attempt_lease} (open, dispatched), so each dispatch pass reads that
+     * index instead of every attempt ever made.
+     */
+    static final String EXPIRED = """
+            select a.task_id, t.compose_id, a.attempt from attempt a join task t on t.task_id = a.task_id
+            where t.status = 'running' and a.attempt = t.current_attempt
+              and a.ended_at is null and a.dispatched_at is not null and a.lease_expires_at < now()
+            order by a.lease_expires_at limit ?""";
+
     public List<Expired> expired(Sql sql, int limit) throws SQLException {
-        return sql.list("""
-                select a.task_id, t.compose_id, a.attempt from attempt a join task t on t.task_id = a.task_id
-                where t.status = 'running' and a.attempt = t.current_attempt and a.ended_at is null
-                  and a.lease_expires_at < now()
-                order by a.lease_expires_at limit ?""", rs -> new Expired(rs.getString(1), rs.getString(2),
-                rs.getInt(3)), limit);
+        return sql.list(EXPIRED, rs -> new Expired(rs.getString(1), rs.getString(2), rs.getInt(3)), limit);
     }
 
     static Attempt map(ResultSet rs) throws SQLException {
