@@ -473,15 +473,14 @@ public class TaskScheduler {
         }
         // A new or blocked task that can go at once was never pending in any committed state: its row is
         // written once, as running, and it gets one task-status event, from what it was to running.
-        dispatch(sql, compose, task, from, from == TaskStatus.BLOCKED ? "every dependency completed with success; " : "");
+        dispatch(sql, compose, task, from);
     }
 
     /**
      * Dispatches the task's next attempt; {@code from} is the status the task-status event
-     * names as the old one (pending, or blocked or none for a task that goes at once), and
-     * {@code why} what its reason starts with.
+     * names as the old one (pending, or blocked or none for a task that goes at once).
      */
-    private void dispatch(Sql sql, Compose compose, Task task, TaskStatus from, String why) throws SQLException {
+    private void dispatch(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
         int n = task.currentAttempt() + 1;
         Instant lease = Instant.now().plus(config.lease());
         attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
@@ -494,7 +493,8 @@ public class TaskScheduler {
                 task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
                 BuildType.fromWireName(task.buildType()), task.buildProfile(), task.contentKey(), lease,
                 plan.extraRepositories()));
-        String reason = why + "attempt " + n + " dispatched to build-tasks." + task.architecture()
+        String reason = (from == TaskStatus.BLOCKED ? "every dependency completed with success; " : "")
+                + "attempt " + n + " dispatched to build-tasks." + task.architecture()
                 + (n > 1 ? ", superseding attempt " + (n - 1) : "");
         tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, reason, null, n);
         attempts.noteRunning(sql, task.contentKey(), task.taskId());

@@ -438,12 +438,10 @@ class TaskLifecycleIT {
         assertEquals(1, rows("select * from task where compose_id = ?", compose.value()).size());
         assertEquals("success", rows("select result from attempt where task_id = ?", a.value()).get(0).get("result"));
         statuses.drain(QUIET);
-        assertEquals(1, statuses.seen().stream().filter(r -> a.value().equals(r.key()))
-                .map(r -> Fixtures.decode(EventType.TASK_STATUS_CHANGED, r))
-                .filter(e -> e.newStatus() == TaskStatus.COMPLETED).count(), "completed once");
-        assertEquals(List.of("(new) -> running", "running -> completed"), statuses.seen().stream()
-                .filter(r -> a.value().equals(r.key()))
-                .map(r -> Fixtures.decode(EventType.TASK_STATUS_CHANGED, r))
+        List<TaskStatusChanged> ofA = statuses.seen().stream().filter(r -> a.value().equals(r.key()))
+                .map(r -> Fixtures.decode(EventType.TASK_STATUS_CHANGED, r)).toList();
+        assertEquals(1, ofA.stream().filter(e -> e.newStatus() == TaskStatus.COMPLETED).count(), "completed once");
+        assertEquals(List.of("(new) -> running", "running -> completed"), ofA.stream()
                 .map(e -> (e.oldStatus() == null ? "(new)" : e.oldStatus().wireName()) + " -> " + e.newStatus().wireName())
                 .toList(), "a task that can go at once was never pending: one event takes it to running");
     }
