@@ -78,8 +78,9 @@ final class BootVm implements AutoCloseable {
      * <p>One virtual CPU, not two: with two, QEMU's multi-threaded TCG once left the guest's
      * second CPU spinning on one instruction in the kernel (a static-branch site in
      * getrandom, a soft lockup of 495 s and more) during the rollback's reboot in CI, so
-     * the login prompt never came. One CPU has no other CPU to patch kernel code under it
-     * and runs on the one TCG thread that QEMU has tested longest.
+     * the login prompt never came. The cause was not pinned down; the likeliest is the
+     * kernel patching its own code while the other vCPU runs it, which one CPU rules out.
+     * The boot is not slower for it (docs/benchmarks.md).
      */
     static BootVm boot(Path disk, String format, Path dir) throws IOException {
         Files.createDirectories(dir);
