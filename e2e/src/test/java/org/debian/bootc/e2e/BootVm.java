@@ -80,7 +80,7 @@ final class BootVm implements AutoCloseable {
      * getrandom, a soft lockup of 495 s and more) during the rollback's reboot in CI, so
      * the login prompt never came. The cause was not pinned down; the likeliest is the
      * kernel patching its own code while the other vCPU runs it, which one CPU rules out.
-     * The boot is not slower for it (docs/benchmarks.md).
+     * The boots take about as long, at most about 12 s more (docs/benchmarks.md).
      */
     static BootVm boot(Path disk, String format, Path dir) throws IOException {
         Files.createDirectories(dir);
