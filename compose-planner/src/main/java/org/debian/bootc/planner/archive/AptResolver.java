@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.PackageId;
+
 /**
  * Resolves the install closure of a package list with apt itself, the way
  * mmdebstrap does: a private apt configuration ({@code APT_CONFIG}) whose every
@@ -66,7 +68,7 @@ public final class AptResolver {
      * @throws ArchiveException.UnmetDependencies when no installable set exists, quoting apt
      * @throws ArchiveException.ResolverFailed for any other apt failure, quoting apt
      */
-    public List<ResolvedPackage> resolve(ArchiveSnapshot snapshot, String architecture, List<String> packages) {
+    public List<PackageId> resolve(ArchiveSnapshot snapshot, String architecture, List<String> packages) {
         List<String> invalid = packages.stream().filter(p -> !PACKAGE_NAME.matcher(p).matches()).toList();
         if (!invalid.isEmpty()) {
             throw new ArchiveException.UnknownPackages(architecture, invalid,
@@ -92,7 +94,7 @@ public final class AptResolver {
             if (result.exitCode() != 0) {
                 throw failure(architecture, result);
             }
-            List<ResolvedPackage> resolved = parse(result.stdout());
+            List<PackageId> resolved = parse(result.stdout());
             LOG.infof("%s %s %s: %d packages resolve to %d (%s base) in %d ms", snapshot.archive(),
                     snapshot.suite(), architecture, packages.size(), resolved.size(), base.mmdebstrapVariant(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -206,17 +208,17 @@ public final class AptResolver {
         Files.createSymbolicLink(dir.resolve(name), target.toAbsolutePath());
     }
 
-    static List<ResolvedPackage> parse(String aptOutput) {
-        List<ResolvedPackage> resolved = new ArrayList<>();
+    static List<PackageId> parse(String aptOutput) {
+        List<PackageId> resolved = new ArrayList<>();
         for (String line : aptOutput.split("\n")) {
             Matcher m = INST.matcher(line);
             if (m.find()) {
                 String name = m.group(1);
                 int colon = name.indexOf(':');
-                resolved.add(new ResolvedPackage(colon < 0 ? name : name.substring(0, colon), m.group(2), m.group(3)));
+                resolved.add(new PackageId(colon < 0 ? name : name.substring(0, colon), m.group(2), m.group(3)));
             }
         }
-        resolved.sort(ResolvedPackage.ORDER);
+        resolved.sort(PackageId.ORDER);
         return List.copyOf(resolved);
     }
 

@@ -3,6 +3,8 @@ package org.debian.bootc.planner.archive;
 import java.net.URI;
 import java.util.Optional;
 
+import org.debian.bootc.debian.apt.SignedBy;
+
 /**
  * The archive a suite is read from.
  *

@@ -27,6 +27,13 @@ import java.util.zip.GZIPInputStream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.apt.SignedBy;
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.release.InvalidReleaseException;
+import org.debian.bootc.debian.release.Release;
+import org.debian.bootc.debian.release.SignatureRejectedException;
+import org.debian.bootc.debian.release.ReleaseVerifier;
+
 /**
  * Fetches a suite's InRelease, verifies it with gpgv, and fetches the indices it
  * lists, each checked against the signed SHA256 table before anything reads it.
@@ -147,14 +154,23 @@ public final class ArchiveClient {
         Path inRelease;
         try {
             Files.write(unverified, fetched.body);
-            signed = verifier.verify(inReleaseUri, unverified, keyrings, fingerprints);
+            signed = verifier.verify(unverified, keyrings, fingerprints);
             inRelease = cache.adopt(unverified, inReleaseSha256);
+        } catch (SignatureRejectedException e) {
+            throw new ArchiveException.SignatureInvalid(inReleaseUri, keyrings, e.reason(), e.gpgv());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + unverified, e);
         } finally {
             IndexCache.delete(unverified);
         }
-        Release release = Release.parse(signed, inReleaseSha256, inReleaseUri);
+        Release release;
+        try {
+            release = Release.parse(signed, inReleaseSha256, inReleaseUri);
+        } catch (InvalidReleaseException e) {
+            throw new ArchiveException.ReleaseInvalid(inReleaseUri, e.reason());
+        } catch (FileSyntaxException e) {
+            throw new ArchiveException.MalformedIndex(e);
+        }
         if (!release.isFor(suite)) {
             throw new ArchiveException.ReleaseInvalid(inReleaseUri, "it is the Release of '" + release.codename()
                     + "' (suite '" + release.suite() + "'), not of '" + suite + "'");

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.debian.bootc.debian.FileSyntaxException;
+
 /**
  * Everything that can go wrong between the apt configuration and a resolved package
  * set. Each kind has a stable {@link #code()} so callers can map it to a manifest
@@ -146,6 +148,11 @@ public abstract sealed class ArchiveException extends RuntimeException
     public static final class MalformedIndex extends ArchiveException {
         public MalformedIndex(String source, long line, String reason) {
             super("index-malformed", source + ":" + line + ": " + reason, null);
+        }
+
+        /** The planner's failure for a line the shared Debian readers refuse. */
+        public MalformedIndex(FileSyntaxException e) {
+            super("index-malformed", e.getMessage(), e);
         }
     }
 

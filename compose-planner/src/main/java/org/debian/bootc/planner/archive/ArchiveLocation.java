@@ -4,6 +4,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.apt.AptSource;
+import org.debian.bootc.debian.apt.AptSources;
+
 /**
  * Decides which archive serves a suite: the configured mirror when there is one,
  * otherwise the machine's apt configuration.
@@ -36,7 +40,12 @@ public final class ArchiveLocation {
         if (mirror.isPresent()) {
             return new Archive(mirror.get(), Optional.empty(), "configuration");
         }
-        List<AptSource> entries = sources.debEntries();
+        List<AptSource> entries;
+        try {
+            entries = sources.debEntries();
+        } catch (FileSyntaxException e) {
+            throw new ArchiveException.MalformedIndex(e);
+        }
         for (AptSource entry : entries) {
             if (entry.serves(suite, COMPONENT)) {
                 return new Archive(entry.uri(), entry.signedBy(), entry.file().toString());

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.debian.bootc.debian.release.Release;
+
 /**
  * A suite's verified InRelease and the indices fetched against it: everything a
  * plan reads from the archive, pinned by hash.

@@ -2,6 +2,7 @@ package org.debian.bootc.planner.archive;
 
 import java.nio.file.Path;
 
+
 /**
  * An index as the signed Release lists it, decompressed and checked, in the cache.
  *

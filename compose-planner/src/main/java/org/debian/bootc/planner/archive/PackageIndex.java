@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.deb822.Deb822;
+import org.debian.bootc.debian.version.DebianVersion;
+
 /**
  * The binary packages of one or more Packages indices: every version of every
  * name, and which names are provided by which packages.
@@ -47,7 +51,11 @@ public final class PackageIndex {
     public static PackageIndex read(Collection<Path> files) {
         List<BinaryPackage> packages = new ArrayList<>();
         for (Path file : files) {
-            Deb822.forEach(file, FIELDS, p -> packages.add(of(p, file)));
+            try {
+                Deb822.forEach(file, FIELDS, p -> packages.add(of(p, file)));
+            } catch (FileSyntaxException e) {
+                throw new ArchiveException.MalformedIndex(e);
+            }
         }
         return of(packages);
     }

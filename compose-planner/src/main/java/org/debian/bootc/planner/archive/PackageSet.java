@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.debian.bootc.debian.PackageId;
+
 /**
  * The resolved package set of a compose (Pungi's pkgset and gather result), which
  * goes into its {@code packages.json}: the archive and the InRelease it was read
@@ -32,7 +34,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param architectures per architecture, the resolved packages sorted by name
  */
 public record PackageSet(URI archive, String suite, String codename, String inReleaseSha256, Instant releaseDate,
-        String base, Map<String, List<ResolvedPackage>> architectures) {
+        String base, Map<String, List<PackageId>> architectures) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -40,10 +42,10 @@ public record PackageSet(URI archive, String suite, String codename, String inRe
 
     public PackageSet {
         archive = ArchiveUris.asDirectory(archive);
-        TreeMap<String, List<ResolvedPackage>> sorted = new TreeMap<>();
+        TreeMap<String, List<PackageId>> sorted = new TreeMap<>();
         architectures.forEach((arch, packages) -> {
-            List<ResolvedPackage> list = new ArrayList<>(packages);
-            list.sort(ResolvedPackage.ORDER);
+            List<PackageId> list = new ArrayList<>(packages);
+            list.sort(PackageId.ORDER);
             sorted.put(arch, List.copyOf(list));
         });
         architectures = Collections.unmodifiableMap(sorted);
@@ -62,7 +64,7 @@ public record PackageSet(URI archive, String suite, String codename, String inRe
         ObjectNode arches = root.putObject("architectures");
         architectures.forEach((arch, packages) -> {
             ArrayNode list = arches.putArray(arch);
-            for (ResolvedPackage p : packages) {
+            for (PackageId p : packages) {
                 list.addObject().put("name", p.name()).put("version", p.version()).put("architecture",
                         p.architecture());
             }
@@ -77,10 +79,10 @@ public record PackageSet(URI archive, String suite, String codename, String inRe
     public static PackageSet fromJson(String json) {
         try {
             JsonNode root = JSON.readTree(json);
-            Map<String, List<ResolvedPackage>> arches = new TreeMap<>();
+            Map<String, List<PackageId>> arches = new TreeMap<>();
             root.path("architectures").fields().forEachRemaining(e -> {
-                List<ResolvedPackage> packages = new ArrayList<>();
-                e.getValue().forEach(p -> packages.add(new ResolvedPackage(p.path("name").asText(),
+                List<PackageId> packages = new ArrayList<>();
+                e.getValue().forEach(p -> packages.add(new PackageId(p.path("name").asText(),
                         p.path("version").asText(), p.path("architecture").asText())));
                 arches.put(e.getKey(), packages);
             });

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.PackageId;
+
 /**
  * The package-set phase of a plan (Pungi's pkgset and gather): find the archive
  * for the suite, snapshot it (verified InRelease, Packages per architecture,
@@ -33,7 +35,7 @@ public final class PackageSetPhase {
         long started = System.nanoTime();
         Archive archive = location.forSuite(suite);
         ArchiveSnapshot snapshot = client.snapshot(archive, suite, IndexSelection.main(architectures));
-        Map<String, List<ResolvedPackage>> resolved = new LinkedHashMap<>();
+        Map<String, List<PackageId>> resolved = new LinkedHashMap<>();
         for (String architecture : architectures) {
             resolved.put(architecture, resolver.resolve(snapshot, architecture, packages));
         }

@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.deb822.Deb822;
+import org.debian.bootc.debian.version.DebianVersion;
+
 /** The source packages of one or more Sources indices, every version of each. */
 public final class SourceIndex {
 
@@ -57,7 +61,11 @@ public final class SourceIndex {
     public static SourceIndex read(Collection<Path> files) {
         List<SourcePackage> packages = new ArrayList<>();
         for (Path file : files) {
-            Deb822.forEach(file, FIELDS, p -> packages.add(of(p, file.toString())));
+            try {
+                Deb822.forEach(file, FIELDS, p -> packages.add(of(p, file.toString())));
+            } catch (FileSyntaxException e) {
+                throw new ArchiveException.MalformedIndex(e);
+            }
         }
         return of(packages);
     }

@@ -14,8 +14,12 @@ import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
-import org.debian.bootc.planner.buildorder.Dependencies.Alternative;
-import org.debian.bootc.planner.buildorder.Dependencies.Relation;
+import org.debian.bootc.debian.relation.Dependencies.Alternative;
+import org.debian.bootc.debian.relation.Dependencies.Relation;
+
+import org.debian.bootc.debian.relation.ArchitectureWildcard;
+import org.debian.bootc.debian.relation.Dependencies;
+import org.debian.bootc.debian.relation.DependencySyntaxException;
 
 /**
  * The build-order phase: from the Sources stanzas of the rebuild set, which builds the compose

@@ -10,6 +10,9 @@ import java.util.List;
 import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.SourceFile;
 
+import org.debian.bootc.debian.relation.ArchitectureWildcard;
+import org.debian.bootc.debian.relation.Dependencies;
+
 /**
  * The content key of one build: sha256 (lower-case hex) of a canonical text that holds
  * everything that decides the build's output. Version 1 of the text is UTF-8, one

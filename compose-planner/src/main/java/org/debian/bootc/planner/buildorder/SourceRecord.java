@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.SourcePackage;
 
+import org.debian.bootc.debian.relation.ArchitectureWildcard;
+
 /**
  * One stanza of the archive's Sources index, as much of it as build ordering needs.
  *

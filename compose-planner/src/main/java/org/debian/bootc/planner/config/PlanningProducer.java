@@ -6,14 +6,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 import org.debian.bootc.planner.archive.AptResolver;
-import org.debian.bootc.planner.archive.AptSources;
 import org.debian.bootc.planner.archive.ArchiveClient;
 import org.debian.bootc.planner.archive.ArchiveLocation;
 import org.debian.bootc.planner.archive.BaseVariant;
 import org.debian.bootc.planner.archive.IndexCache;
-import org.debian.bootc.planner.archive.ReleaseVerifier;
 import org.debian.bootc.planner.archive.ToolRunner;
 import org.debian.bootc.planner.plan.ComposePlanning;
+
+import org.debian.bootc.debian.apt.AptSources;
+import org.debian.bootc.debian.release.ReleaseVerifier;
 
 /** Wires the archive side of planning from {@link PlannerConfig}. */
 public class PlanningProducer {
@@ -24,7 +25,7 @@ public class PlanningProducer {
         PlannerConfig.Archive archive = config.archive();
         ToolRunner tools = new ToolRunner(archive.toolTimeout());
         ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(archive.cacheDir()),
-                new ReleaseVerifier(tools), tools, Clock.systemUTC(),
+                new ReleaseVerifier(archive.toolTimeout()), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(archive.keyring(), true, archive.requestTimeout()));
         return new ComposePlanning(new ArchiveLocation(AptSources.ofMachine(), archive.mirror()), client,
                 new AptResolver(tools, archive.workDir(), BaseVariant.REQUIRED));

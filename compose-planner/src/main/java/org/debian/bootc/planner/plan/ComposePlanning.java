@@ -29,18 +29,21 @@ import org.debian.bootc.planner.archive.ArchiveException;
 import org.debian.bootc.planner.archive.ArchiveLocation;
 import org.debian.bootc.planner.archive.ArchiveSnapshot;
 import org.debian.bootc.planner.archive.ArchiveUris;
-import org.debian.bootc.planner.archive.Deb822;
 import org.debian.bootc.planner.archive.IndexCache;
 import org.debian.bootc.planner.archive.IndexSelection;
 import org.debian.bootc.planner.archive.PackageSet;
-import org.debian.bootc.planner.archive.ResolvedPackage;
 import org.debian.bootc.planner.archive.SourceIndex;
 import org.debian.bootc.planner.archive.ToolException;
 import org.debian.bootc.planner.buildorder.BuildCycleException;
 import org.debian.bootc.planner.buildorder.BuildOrder;
-import org.debian.bootc.planner.buildorder.DependencySyntaxException;
 import org.debian.bootc.planner.buildorder.SourceRecord;
 import org.debian.bootc.planner.manifest.Manifest;
+
+import org.debian.bootc.debian.deb822.ClearSigned;
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.PackageId;
+import org.debian.bootc.debian.deb822.Deb822;
+import org.debian.bootc.debian.relation.DependencySyntaxException;
 
 /**
  * Checks a well-formed manifest against the Debian archive and plans it (Pungi's
@@ -92,7 +95,7 @@ public final class ComposePlanning {
                     + " (it has no dists/" + suite + "/InRelease)")));
         }
         List<Violation> violations = new ArrayList<>();
-        Map<String, List<ResolvedPackage>> resolved = new LinkedHashMap<>();
+        Map<String, List<PackageId>> resolved = new LinkedHashMap<>();
         SourceIndex sources = null;
         for (String arch : manifest.architectures()) {
             ArchiveChecks checks = ArchiveChecks.of(snapshot, arch);
@@ -143,7 +146,7 @@ public final class ComposePlanning {
     }
 
     /** The install closure apt resolves; empty, with the violations added, when it cannot. */
-    private Optional<List<ResolvedPackage>> resolve(Manifest manifest, String arch, ArchiveSnapshot snapshot,
+    private Optional<List<PackageId>> resolve(Manifest manifest, String arch, ArchiveSnapshot snapshot,
             List<Violation> out) {
         try {
             return Optional.of(resolver.resolve(snapshot, arch, aptArguments(manifest, arch)));
@@ -237,8 +240,13 @@ public final class ComposePlanning {
                     + " from " + dsc.location() + " has sha256 " + actual + ", not the one given"));
             return Optional.empty();
         }
-        Deb822.Paragraph p = Deb822.parse(stripSignature(new String(bytes, StandardCharsets.UTF_8)), dsc.location())
-                .stream().findFirst().orElse(null);
+        Deb822.Paragraph p;
+        try {
+            p = Deb822.parse(ClearSigned.body(new String(bytes, StandardCharsets.UTF_8)), dsc.location())
+                    .stream().findFirst().orElse(null);
+        } catch (FileSyntaxException e) {
+            throw new ArchiveException.MalformedIndex(e);
+        }
         if (p == null || p.get("Source").isEmpty() || p.get("Version").isEmpty() || p.get("Binary").isEmpty()) {
             violations.add(new Violation(at + "/location", quote(dsc.location()), dsc.fileName()
                     + " is not a Debian source control file (it lacks Source, Version or Binary)"));
@@ -286,19 +294,6 @@ public final class ComposePlanning {
                     + e.getMessage()));
             return Optional.empty();
         }
-    }
-
-    /** The body of a clear-signed .dsc; an unsigned one is returned as it is. */
-    static String stripSignature(String text) {
-        if (!text.startsWith("-----BEGIN PGP SIGNED MESSAGE-----")) {
-            return text;
-        }
-        int body = text.indexOf("\n\n");
-        int end = text.indexOf("\n-----BEGIN PGP SIGNATURE-----");
-        if (body < 0 || end < body) {
-            return text;
-        }
-        return text.substring(body + 2, end + 1).replaceAll("(?m)^- ", "");
     }
 
     /** One build profile for the whole rebuild set: the build order is made for one. */

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.PackageId;
+import org.debian.bootc.debian.apt.SignedBy;
+import org.debian.bootc.debian.release.ReleaseVerifier;
+
 /** Real apt-get against the hand-written fixture archive: milliseconds per resolution. */
 class AptResolverTest {
 
@@ -33,7 +37,7 @@ class AptResolverTest {
                 .index("main/source/Sources", Fixtures.SOURCES)
                 .write();
         ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
-                new ReleaseVerifier(TOOLS), TOOLS, Clock.systemUTC(), ArchiveClient.Options.defaults());
+                new ReleaseVerifier(Duration.ofMinutes(1)), TOOLS, Clock.systemUTC(), ArchiveClient.Options.defaults());
         snapshot = client.snapshot(new Archive(fixture.root().toUri(), Optional.of(SignedBy.keyring(fixture.keyring())),
                 "test"), "bookworm", IndexSelection.main(List.of("amd64")));
     }
@@ -44,13 +48,13 @@ class AptResolverTest {
 
     @Test
     void resolvesTheClosureWithTheRequiredBase() throws Exception {
-        List<ResolvedPackage> resolved = resolver(BaseVariant.REQUIRED).resolve(snapshot, "amd64", List.of("hello"));
+        List<PackageId> resolved = resolver(BaseVariant.REQUIRED).resolve(snapshot, "amd64", List.of("hello"));
 
         assertEquals(List.of(
-                new ResolvedPackage("base-files", "12.4+deb12u1", "amd64"),
-                new ResolvedPackage("hello", "2.10-3", "amd64"),
-                new ResolvedPackage("libc6", "2.36-9+deb12u4", "amd64"),
-                new ResolvedPackage("mawk", "1.3.4.20200120-3.1", "amd64")), resolved);
+                new PackageId("base-files", "12.4+deb12u1", "amd64"),
+                new PackageId("hello", "2.10-3", "amd64"),
+                new PackageId("libc6", "2.36-9+deb12u4", "amd64"),
+                new PackageId("mawk", "1.3.4.20200120-3.1", "amd64")), resolved);
         try (Stream<Path> left = Files.list(dir.resolve("work"))) {
             assertEquals(0, left.count(), "the private apt root is removed");
         }
@@ -66,10 +70,10 @@ class AptResolverTest {
 
     @Test
     void aVirtualNameWithOneProviderResolvesToTheProvider() {
-        List<ResolvedPackage> resolved = resolver(BaseVariant.CUSTOM).resolve(snapshot, "amd64",
+        List<PackageId> resolved = resolver(BaseVariant.CUSTOM).resolve(snapshot, "amd64",
                 List.of("documentation"));
 
-        assertEquals(List.of(new ResolvedPackage("docs-all", "1.0-1+b1", "all")), resolved);
+        assertEquals(List.of(new PackageId("docs-all", "1.0-1+b1", "all")), resolved);
     }
 
     @Test
@@ -131,10 +135,10 @@ class AptResolverTest {
                 Conf adduser (3.134 Debian:12.15/oldstable [all])
                 """;
 
-        assertEquals(List.of(new ResolvedPackage("adduser", "3.134", "all"),
-                new ResolvedPackage("gcc-12-base", "12.2.0-14+deb12u1", "amd64"),
-                new ResolvedPackage("libc6", "2.36-9+deb12u14", "amd64"),
-                new ResolvedPackage("libfoo", "1.1", "i386")), AptResolver.parse(out));
+        assertEquals(List.of(new PackageId("adduser", "3.134", "all"),
+                new PackageId("gcc-12-base", "12.2.0-14+deb12u1", "amd64"),
+                new PackageId("libc6", "2.36-9+deb12u14", "amd64"),
+                new PackageId("libfoo", "1.1", "i386")), AptResolver.parse(out));
     }
 
     @Test
@@ -171,7 +175,7 @@ class AptResolverTest {
                 || l.contains("\"\"") || l.contains("/dev/null") || l.contains("/k.gpg")), conf);
     }
 
-    private static List<String> names(List<ResolvedPackage> packages) {
-        return packages.stream().map(ResolvedPackage::name).toList();
+    private static List<String> names(List<PackageId> packages) {
+        return packages.stream().map(PackageId::name).toList();
     }
 }

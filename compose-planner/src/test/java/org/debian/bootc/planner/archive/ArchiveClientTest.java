@@ -22,6 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.apt.SignedBy;
+import org.debian.bootc.debian.release.ReleaseVerifier;
+
 /** The client against a signed fixture archive served on loopback: the server counts every request. */
 class ArchiveClientTest {
 
@@ -52,7 +55,7 @@ class ArchiveClientTest {
 
     private ArchiveClient client(Instant now) {
         return new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
-                new ReleaseVerifier(tools), tools, Clock.fixed(now, ZoneOffset.UTC),
+                new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.fixed(now, ZoneOffset.UTC),
                 new ArchiveClient.Options(ArchiveClient.Options.DEBIAN_ARCHIVE_KEYRING, true, Duration.ofSeconds(30)));
     }
 

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.apt.SignedBy;
+import org.debian.bootc.debian.apt.AptSources;
+
 class ArchiveLocationTest {
 
     @TempDir
@@ -84,5 +87,23 @@ class ArchiveLocationTest {
         assertEquals("no archive for suite 'bookworm-backports': no deb entry with component main names it or a"
                 + " suite like it, and no mirror is configured", e.getMessage());
         assertEquals("archive-not-configured", e.code());
+    }
+
+    @Test
+    void aBrokenAptSourceFailsThePlanNamingFileAndLine() throws IOException {
+        Files.writeString(root.resolve("etc/apt/sources.list.d/flat.list"), "deb http://flat.example/repo ./ main\n");
+
+        ArchiveException e = assertThrows(ArchiveException.MalformedIndex.class, () -> location().forSuite("bookworm"));
+
+        assertEquals("index-malformed", e.code());
+        assertTrue(e.getMessage().endsWith("flat.list:1: a flat repository (suite './' ends in '/') takes no components"),
+                e.getMessage());
+    }
+
+    @Test
+    void aFlatRepositoryIsNeverTheArchiveOfASuite() throws IOException {
+        Files.writeString(root.resolve("etc/apt/sources.list"), "deb http://flat.example/repo ./\n");
+
+        assertEquals(URI.create("http://archive.example/debian/"), location().forSuite("bookworm").uri());
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
+
 /**
  * A small Debian archive on disk, written by a test: indices given as text, a
  * Release listing them, and an InRelease signed with a throw-away key made by gpg

@@ -10,19 +10,21 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.debian.bootc.debian.PackageId;
+
 class PackageSetTest {
 
-    private static PackageSet set(Map<String, List<ResolvedPackage>> arches) {
+    private static PackageSet set(Map<String, List<PackageId>> arches) {
         return new PackageSet(URI.create("http://archive.example/debian/"), "bookworm", "bookworm", "ab".repeat(32),
                 Instant.parse("2026-07-11T10:16:37Z"), "required", arches);
     }
 
     @Test
     void writesAStableDocumentSortedByArchitectureAndName() {
-        Map<String, List<ResolvedPackage>> arches = new LinkedHashMap<>();
-        arches.put("arm64", List.of(new ResolvedPackage("libc6", "2.36-9", "arm64")));
-        arches.put("amd64", List.of(new ResolvedPackage("libc6", "2.36-9", "amd64"),
-                new ResolvedPackage("adduser", "3.134", "all")));
+        Map<String, List<PackageId>> arches = new LinkedHashMap<>();
+        arches.put("arm64", List.of(new PackageId("libc6", "2.36-9", "arm64")));
+        arches.put("amd64", List.of(new PackageId("libc6", "2.36-9", "amd64"),
+                new PackageId("adduser", "3.134", "all")));
 
         String json = set(arches).toJson();
 
@@ -58,10 +60,10 @@ class PackageSetTest {
 
     @Test
     void equalSetsGiveEqualDocumentsAndTheDocumentReadsBack() {
-        PackageSet a = set(Map.of("amd64", List.of(new ResolvedPackage("b", "1", "amd64"),
-                new ResolvedPackage("a", "1", "all"))));
-        PackageSet b = set(Map.of("amd64", List.of(new ResolvedPackage("a", "1", "all"),
-                new ResolvedPackage("b", "1", "amd64"))));
+        PackageSet a = set(Map.of("amd64", List.of(new PackageId("b", "1", "amd64"),
+                new PackageId("a", "1", "all"))));
+        PackageSet b = set(Map.of("amd64", List.of(new PackageId("a", "1", "all"),
+                new PackageId("b", "1", "amd64"))));
 
         assertEquals(a.toJson(), b.toJson());
         assertEquals(a, PackageSet.fromJson(a.toJson()));

@@ -17,6 +17,8 @@ import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.TaskId;
 
+import org.debian.bootc.debian.relation.Dependencies;
+
 /**
  * How long {@link BuildOrder#plan} takes for a 1,000-source rebuild set planned for amd64 and
  * arm64, with the share spent parsing Build-Depends, and against a naive all-pairs edge scan.

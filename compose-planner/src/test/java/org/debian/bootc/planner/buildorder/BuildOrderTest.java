@@ -17,9 +17,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import org.debian.bootc.debian.relation.DependencySyntaxException;
+
 import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.PackageBuildQueued;
 import org.debian.bootc.events.TaskId;
+
 
 class BuildOrderTest {
 

@@ -20,10 +20,11 @@ import org.debian.bootc.events.DiskImage;
 import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.ImageCommitted;
 import org.debian.bootc.planner.archive.PackageSet;
-import org.debian.bootc.planner.archive.ResolvedPackage;
 import org.debian.bootc.planner.manifest.Manifest;
 import org.debian.bootc.planner.manifest.ManifestReader;
 import org.debian.bootc.planner.manifest.MediaKind;
+
+import org.debian.bootc.debian.PackageId;
 
 /** The manifest's disk into the plan, and the publisher's disk images into images.json. */
 class ComposeMetadataTest {
@@ -33,7 +34,7 @@ class ComposeMetadataTest {
     private static final String COMMIT = "e".repeat(64);
 
     private static PackageSet set() {
-        List<ResolvedPackage> packages = List.of(new ResolvedPackage("ostree", "2022.7-2+deb12u1", "amd64"));
+        List<PackageId> packages = List.of(new PackageId("ostree", "2022.7-2+deb12u1", "amd64"));
         return new PackageSet(URI.create("http://archive.example/debian/"), "bookworm", "bookworm", "ab".repeat(32),
                 Instant.parse("2026-07-11T10:16:37Z"), "required", Map.of("amd64", packages, "arm64", packages));
     }

@@ -23,18 +23,19 @@ import org.debian.bootc.events.PackageBuildQueued;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.Violation;
 import org.debian.bootc.planner.archive.AptResolver;
-import org.debian.bootc.planner.archive.AptSources;
 import org.debian.bootc.planner.archive.ArchiveClient;
 import org.debian.bootc.planner.archive.ArchiveLocation;
 import org.debian.bootc.planner.archive.BaseVariant;
 import org.debian.bootc.planner.archive.FixtureArchive;
 import org.debian.bootc.planner.archive.Fixtures;
 import org.debian.bootc.planner.archive.IndexCache;
-import org.debian.bootc.planner.archive.ReleaseVerifier;
 import org.debian.bootc.planner.archive.ToolRunner;
 import org.debian.bootc.planner.manifest.Manifest;
 import org.debian.bootc.planner.manifest.ManifestReader;
 import org.debian.bootc.planner.manifest.MediaKind;
+
+import org.debian.bootc.debian.apt.AptSources;
+import org.debian.bootc.debian.release.ReleaseVerifier;
 
 /**
  * Planning against a hand-written archive on disk, with real gpgv and apt: each way
@@ -107,7 +108,7 @@ class ComposePlanningTest {
         dscSha = IndexCache.sha256(DSC.getBytes(StandardCharsets.UTF_8));
         ToolRunner tools = new ToolRunner(Duration.ofSeconds(60));
         ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
-                new ReleaseVerifier(tools), tools, Clock.systemUTC(),
+                new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(fixture.keyring(), false, Duration.ofSeconds(30)));
         planning = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")), Optional.of(archive)),
                 client, new AptResolver(tools, dir.resolve("work"), BaseVariant.REQUIRED));
@@ -171,7 +172,7 @@ class ComposePlanningTest {
         URI bare = URI.create(archive.toString().replaceAll("/$", ""));
         ComposePlanning planning = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
                 Optional.of(bare)), new ArchiveClient(ArchiveClient.defaultHttpClient(),
-                        new IndexCache(dir.resolve("cache")), new ReleaseVerifier(tools), tools, Clock.systemUTC(),
+                        new IndexCache(dir.resolve("cache")), new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(),
                         new ArchiveClient.Options(keyring, false, Duration.ofSeconds(30))),
                 new AptResolver(tools, dir.resolve("work"), BaseVariant.REQUIRED));
         PlanOutcome.Planned planned = assertInstanceOf(PlanOutcome.Planned.class, planning.plan(manifest(
@@ -315,7 +316,7 @@ class ComposePlanningTest {
         ComposePlanning offline = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
                 Optional.of(URI.create("http://127.0.0.1:9/debian/"))),
                 new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache2")),
-                        new ReleaseVerifier(tools), tools, Clock.systemUTC(), ArchiveClient.Options.defaults()),
+                        new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(), ArchiveClient.Options.defaults()),
                 new AptResolver(tools, dir.resolve("work2"), BaseVariant.REQUIRED));
 
         PlanningUnavailable e = assertThrows(PlanningUnavailable.class, () -> offline.plan(manifest("""

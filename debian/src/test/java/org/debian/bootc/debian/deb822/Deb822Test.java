@@ -1,25 +1,30 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.deb822;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.debian.bootc.debian.FileSyntaxException;
 
 class Deb822Test {
 
     @Test
     void readsParagraphsFieldsAndContinuationLines() {
-        List<Deb822.Paragraph> paragraphs = Deb822.parse(Fixtures.PACKAGES_AMD64, "Packages");
+        List<Deb822.Paragraph> paragraphs = Deb822.parse(ControlFiles.PACKAGES_AMD64, "Packages");
 
         assertEquals(7, paragraphs.size());
         Deb822.Paragraph hello = paragraphs.get(3);
@@ -36,7 +41,7 @@ class Deb822Test {
 
     @Test
     void tableFieldsSplitIntoLines() {
-        Deb822.Paragraph hello = Deb822.parse(Fixtures.SOURCES, "Sources").get(0);
+        Deb822.Paragraph hello = Deb822.parse(ControlFiles.SOURCES, "Sources").get(0);
 
         assertEquals(2, hello.continuationLines("Checksums-Sha256").size());
         assertTrue(hello.continuationLines("Checksums-Sha256").get(0).endsWith(" 1721 hello_2.10-3.dsc"));
@@ -44,7 +49,7 @@ class Deb822Test {
 
     @Test
     void foldsRelationFieldsOntoOneLine() {
-        Deb822.Paragraph glibc = Deb822.parse(Fixtures.SOURCES, "Sources").get(2);
+        Deb822.Paragraph glibc = Deb822.parse(ControlFiles.SOURCES, "Sources").get(2);
 
         assertEquals("gettext, dpkg (>= 1.18.0), xz-utils, file, quilt, autoconf, gawk, debhelper-compat (= 13)",
                 glibc.folded("Build-Depends"));
@@ -66,22 +71,28 @@ class Deb822Test {
 
     @Test
     void aLineWithoutColonIsMalformedWithItsLineNumber() {
-        ArchiveException e = assertThrows(ArchiveException.MalformedIndex.class,
+        FileSyntaxException e = assertThrows(FileSyntaxException.class,
                 () -> Deb822.parse("Package: a\nVersion 1\n", "Packages"));
 
         assertEquals("Packages:2: expected 'Field: value', got 'Version 1'", e.getMessage());
-        assertEquals("index-malformed", e.code());
+        assertEquals(2, e.line());
+        assertEquals("Packages", e.source());
     }
 
     @Test
     void aContinuationBeforeAnyFieldIsMalformed() {
-        assertThrows(ArchiveException.MalformedIndex.class, () -> Deb822.parse(" orphan\n", "Packages"));
+        FileSyntaxException e = assertThrows(FileSyntaxException.class, () -> Deb822.parse(" orphan\n", "Packages"));
+        assertEquals("Packages:1: continuation line outside a field", e.getMessage());
     }
 
     @Test
     void keepsOnlyTheFieldsAskedForAndReadsGzipByName(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("Packages.gz");
-        Files.write(file, FixtureArchive.gzip(Fixtures.PACKAGES_AMD64.getBytes(StandardCharsets.UTF_8)));
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(gzipped)) {
+            out.write(ControlFiles.PACKAGES_AMD64.getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(file, gzipped.toByteArray());
         List<Deb822.Paragraph> paragraphs = new ArrayList<>();
 
         Deb822.forEach(file, Set.of("package", "version"), paragraphs::add);

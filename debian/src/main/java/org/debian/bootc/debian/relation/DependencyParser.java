@@ -1,12 +1,12 @@
-package org.debian.bootc.planner.buildorder;
+package org.debian.bootc.debian.relation;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import org.debian.bootc.planner.buildorder.Dependencies.Alternative;
-import org.debian.bootc.planner.buildorder.Dependencies.ArchitectureRestriction;
-import org.debian.bootc.planner.buildorder.Dependencies.Relation;
-import org.debian.bootc.planner.buildorder.Dependencies.VersionConstraint;
+import org.debian.bootc.debian.relation.Dependencies.Alternative;
+import org.debian.bootc.debian.relation.Dependencies.ArchitectureRestriction;
+import org.debian.bootc.debian.relation.Dependencies.Relation;
+import org.debian.bootc.debian.relation.Dependencies.VersionConstraint;
 
 /**
  * A hand-written scanner for one relationship field. Grammar (Policy §7.1, in the order dpkg

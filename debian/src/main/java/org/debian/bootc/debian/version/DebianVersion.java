@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.version;
 
 import java.util.Comparator;
 
@@ -7,6 +7,9 @@ import java.util.Comparator;
  * numerically, then upstream version and Debian revision, each compared by
  * alternating non-digit runs (letters before other characters, {@code ~} before
  * everything, even the end) and digit runs (numerically).
+ *
+ * <p>{@code DebianVersionIT} holds it to {@code dpkg --compare-versions} on thousands of
+ * generated pairs.
  */
 public final class DebianVersion {
 
@@ -104,7 +107,7 @@ public final class DebianVersion {
         if (c == '~') {
             return -1;
         }
-        if (Character.isLetter(c)) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) { // dpkg's c_isalpha: ASCII only
             return c;
         }
         return c + 256;

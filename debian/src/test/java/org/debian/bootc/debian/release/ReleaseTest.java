@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import org.debian.bootc.debian.deb822.ClearSigned;
 
 class ReleaseTest {
 
@@ -67,16 +69,39 @@ class ReleaseTest {
 
     @Test
     void aReleaseWithoutDateOrTableIsInvalid() {
-        ArchiveException noDate = assertThrows(ArchiveException.ReleaseInvalid.class,
+        InvalidReleaseException noDate = assertThrows(InvalidReleaseException.class,
                 () -> Release.parse(RELEASE.replace("Date: Sat, 11 Jul 2026 10:16:37 UTC\n", ""), "", URI_));
-        assertEquals("Release file " + URI_ + " is not usable: it has no Date field", noDate.getMessage());
+        assertEquals("it has no Date field", noDate.reason());
 
-        ArchiveException badDate = assertThrows(ArchiveException.ReleaseInvalid.class,
+        InvalidReleaseException badDate = assertThrows(InvalidReleaseException.class,
                 () -> Release.parse(RELEASE.replace("Sat, 11 Jul 2026 10:16:37 UTC", "yesterday"), "", URI_));
         assertTrue(badDate.getMessage().endsWith("Date 'yesterday' is not a date"));
 
-        ArchiveException badLine = assertThrows(ArchiveException.ReleaseInvalid.class,
+        InvalidReleaseException badLine = assertThrows(InvalidReleaseException.class,
                 () -> Release.parse(RELEASE.replace(" 8790396 main", " main"), "", URI_));
         assertTrue(badLine.getMessage().contains("bad SHA256 line"), badLine.getMessage());
+
+        InvalidReleaseException badSize = assertThrows(InvalidReleaseException.class,
+                () -> Release.parse(RELEASE.replace(" 8790396 main", " 87x0396 main"), "", URI_));
+        assertTrue(badSize.getMessage().contains("bad SHA256 line"), badSize.getMessage());
+
+        InvalidReleaseException noTable = assertThrows(InvalidReleaseException.class,
+                () -> Release.parse("Origin: Debian\nDate: Sat, 11 Jul 2026 10:16:37 UTC\n", "", URI_));
+        assertEquals("it has no SHA256 table", noTable.reason());
+        assertEquals("it is empty", assertThrows(InvalidReleaseException.class,
+                () -> Release.parse("# nothing\n", "", URI_)).reason());
+    }
+
+    @Test
+    void aClearSignedInReleaseIsReadThroughItsBody() {
+        String inRelease = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n" + RELEASE
+                + "- dashed: line\n-----BEGIN PGP SIGNATURE-----\n\niQ==\n-----END PGP SIGNATURE-----\n";
+
+        String body = ClearSigned.body(inRelease);
+
+        assertTrue(body.startsWith("Origin: Debian\n"), body);
+        assertTrue(body.endsWith("dashed: line\n"), body);
+        assertEquals(Instant.parse("2026-07-11T10:16:37Z"), Release.parse(body, "", URI_).date());
+        assertEquals(RELEASE, ClearSigned.body(RELEASE), "an unsigned Release is its own body");
     }
 }

@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.buildorder;
+package org.debian.bootc.debian.relation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.debian.bootc.planner.buildorder.Dependencies.Alternative;
-import org.debian.bootc.planner.buildorder.Dependencies.Relation;
+import org.debian.bootc.debian.relation.Dependencies.Alternative;
+import org.debian.bootc.debian.relation.Dependencies.Relation;
 
 /**
  * Relationship fields as they appear in Sources. The fields are written in the style of real

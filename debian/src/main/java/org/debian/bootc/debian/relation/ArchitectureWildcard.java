@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.buildorder;
+package org.debian.bootc.debian.relation;
 
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
  * for the ports people build: a bare name ({@code amd64}, {@code armhf}) is Linux, a prefixed
  * one ({@code hurd-amd64}, {@code kfreebsd-i386}) names its system. Wildcards are {@code any},
  * {@code <os>-any} and {@code any-<cpu>}. dpkg's full four-part tuples (ABI and libc) are not
- * modelled: no archive the planner reads uses them in restrictions.
+ * modelled: no archive this project reads uses them in restrictions.
  */
-final class ArchitectureWildcard {
+public final class ArchitectureWildcard {
 
     /** Debian architecture names and wildcards: lower-case letters, digits and '-'. */
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     /** Architectures whose CPU name differs from the architecture name (dpkg's cputable and tupletable). */
     private static final Map<String, String> CPU = Map.of(
@@ -28,7 +28,7 @@ final class ArchitectureWildcard {
     private ArchitectureWildcard() {
     }
 
-    static boolean matches(String pattern, String architecture) {
+    public static boolean matches(String pattern, String architecture) {
         if (pattern.equals(architecture) || pattern.equals("any")) {
             return true;
         }
@@ -42,12 +42,12 @@ final class ArchitectureWildcard {
                 && (patternCpu.equals("any") || patternCpu.equals(cpu(architecture)));
     }
 
-    static String os(String architecture) {
+    public static String os(String architecture) {
         int dash = architecture.indexOf('-');
         return dash < 0 ? "linux" : architecture.substring(0, dash);
     }
 
-    static String cpu(String architecture) {
+    public static String cpu(String architecture) {
         int dash = architecture.indexOf('-');
         String cpu = dash < 0 ? architecture : architecture.substring(dash + 1);
         return CPU.getOrDefault(cpu, cpu);

@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.buildorder;
+package org.debian.bootc.debian.relation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +63,8 @@ public record Dependencies(String field, List<Relation> relations) {
         return kept;
     }
 
-    static void requireProfileName(String profile) {
+    /** @throws IllegalArgumentException when {@code profile} is not a build profile name */
+    public static void requireProfileName(String profile) {
         if (profile == null || !PROFILE_NAME.matcher(profile).matches()) {
             throw new IllegalArgumentException("build profile '" + profile
                     + "' is not a profile name (lower-case letters, digits and . + -)");

@@ -1,8 +1,7 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.release;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Checks an InRelease file with gpgv and hands back only the text the signature
@@ -24,50 +26,113 @@ import java.util.Map;
 public final class ReleaseVerifier {
 
     private static final String STATUS = "[GNUPG:] ";
+    /** How many of gpgv's last lines a rejection quotes. */
+    private static final int QUOTED_LINES = 12;
 
-    private final ToolRunner tools;
+    private final Duration timeout;
+    private final String gpgv;
 
-    public ReleaseVerifier(ToolRunner tools) {
-        this.tools = tools;
+    /** @param timeout how long gpgv may take before it is killed */
+    public ReleaseVerifier(Duration timeout) {
+        this(timeout, "gpgv");
+    }
+
+    /** @param gpgv the program to run in gpgv's place, for tests of its failures */
+    ReleaseVerifier(Duration timeout, String gpgv) {
+        this.timeout = timeout;
+        this.gpgv = gpgv;
     }
 
     /**
-     * @param uri where the file came from, for messages
      * @param keyrings binary OpenPGP keyrings (gpgv reads no armour; see {@link #dearmor})
      * @param fingerprints when not empty, the keys that may sign
      * @return the signed text
-     * @throws ArchiveException.SignatureInvalid quoting gpgv
+     * @throws SignatureRejectedException quoting gpgv
+     * @throws UncheckedIOException when gpgv cannot be run, fails, or outlives the timeout
      */
-    public String verify(URI uri, Path signedFile, List<Path> keyrings, List<String> fingerprints) {
+    public String verify(Path signedFile, List<Path> keyrings, List<String> fingerprints) {
         Path work = null;
         try {
             work = Files.createTempDirectory("gpgv-");
             Path output = work.resolve("Release");
-            List<String> argv = new ArrayList<>(List.of("gpgv", "--homedir", work.toString(), "--status-fd", "1",
+            List<String> argv = new ArrayList<>(List.of(gpgv, "--homedir", work.toString(), "--status-fd", "1",
                     "--output", output.toString()));
             for (Path keyring : keyrings) {
                 argv.add("--keyring");
                 argv.add(keyring.toAbsolutePath().toString());
             }
             argv.add(signedFile.toAbsolutePath().toString());
-            ToolRunner.Result result = tools.run(ToolRunner.Command.of(argv)
-                    .withEnvironment(Map.of("LC_ALL", "C.UTF-8"))
-                    .acceptingExitCodes(0, 1, 2));
-            List<String> said = ToolException.lastLines(result.stderr(), ToolException.QUOTED_LINES).stream()
+            Gpgv result = run(argv, work);
+            List<String> said = lastLines(result.stderr()).stream()
                     .map(l -> l.startsWith("gpgv: ") ? l.substring(6) : l)
                     .toList();
-            String problem = judge(result.stdout(), fingerprints);
+            if (result.exitCode() > 2) {
+                throw new UncheckedIOException(new IOException("gpgv exited with " + result.exitCode() + ": "
+                        + String.join(" / ", said)));
+            }
+            String problem = judge(result.status(), fingerprints);
             if (problem != null) {
-                throw new ArchiveException.SignatureInvalid(uri, keyrings, problem, said);
+                throw new SignatureRejectedException(problem, said);
             }
             if (!Files.isRegularFile(output)) {
-                throw new ArchiveException.SignatureInvalid(uri, keyrings, "gpgv wrote no signed text", said);
+                throw new SignatureRejectedException("gpgv wrote no signed text", said);
             }
             return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot verify " + signedFile, e);
+            throw new UncheckedIOException("cannot verify " + signedFile + ": " + e.getMessage(), e);
         } finally {
-            IndexCache.deleteTree(work);
+            deleteTree(work);
+        }
+    }
+
+    private record Gpgv(int exitCode, String status, String stderr) {
+    }
+
+    /**
+     * The one place gpgv is started. It uses ProcessBuilder directly until the shared process
+     * runner ({@code org.debian.bootc.debian.process}) is merged; then this call moves onto it.
+     * Status and stderr go to files in the work directory, so a chatty gpgv never blocks on a pipe.
+     */
+    private Gpgv run(List<String> argv, Path work) throws IOException {
+        Path status = work.resolve("status");
+        Path stderr = work.resolve("stderr");
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(status.toFile())
+                .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("LC_ALL", "C.UTF-8");
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+                throw new IOException("gpgv did not finish within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for gpgv", e);
+        }
+        return new Gpgv(process.exitValue(), Files.readString(status, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    private static List<String> lastLines(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(line.stripTrailing());
+            }
+        }
+        return List.copyOf(lines.subList(Math.max(0, lines.size() - QUOTED_LINES), lines.size()));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
         }
     }
 
@@ -76,7 +141,7 @@ public final class ReleaseVerifier {
      *
      * @return why the signature is not acceptable, or null when it is
      */
-    static String judge(String status, List<String> fingerprints) {
+    public static String judge(String status, List<String> fingerprints) {
         List<String> good = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         List<String> unusable = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.buildorder;
+package org.debian.bootc.debian.relation;
 
 /**
  * A relationship field (Build-Depends and the like) that does not follow Debian Policy §7.1.
@@ -30,7 +30,7 @@ public final class DependencySyntaxException extends IllegalArgumentException {
     }
 
     /** The same error, with the source package whose field it is. */
-    DependencySyntaxException inSource(String sourceName) {
+    public DependencySyntaxException inSource(String sourceName) {
         DependencySyntaxException withSource = new DependencySyntaxException(sourceName, field, offset, reason, text);
         withSource.setStackTrace(getStackTrace());
         return withSource;

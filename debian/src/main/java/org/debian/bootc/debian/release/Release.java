@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.release;
 
 import java.net.URI;
 import java.time.Instant;
@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.deb822.Deb822;
 
 /**
  * The signed part of a suite's InRelease file: what it says about the suite and
@@ -48,29 +51,31 @@ public record Release(String suite, String codename, Instant date, Optional<Inst
             DateTimeFormatter.RFC_1123_DATE_TIME);
 
     /**
-     * Parses the text gpgv verified.
+     * Parses the text gpgv verified ({@link ReleaseVerifier#verify}).
      *
      * @param uri where the InRelease came from, for messages
+     * @throws InvalidReleaseException when a field a Release must have is missing or unreadable
+     * @throws FileSyntaxException when the text is not deb822
      */
     public static Release parse(String signedText, String inReleaseSha256, URI uri) {
         List<Deb822.Paragraph> paragraphs = Deb822.parse(signedText, uri.toString());
         if (paragraphs.isEmpty()) {
-            throw new ArchiveException.ReleaseInvalid(uri, "it is empty");
+            throw new InvalidReleaseException("it is empty");
         }
         Deb822.Paragraph p = paragraphs.get(0);
-        Instant date = p.get("Date").map(d -> date(d, uri, "Date"))
-                .orElseThrow(() -> new ArchiveException.ReleaseInvalid(uri, "it has no Date field"));
-        Optional<Instant> validUntil = p.get("Valid-Until").map(d -> date(d, uri, "Valid-Until"));
+        Instant date = p.get("Date").map(d -> date(d, "Date"))
+                .orElseThrow(() -> new InvalidReleaseException("it has no Date field"));
+        Optional<Instant> validUntil = p.get("Valid-Until").map(d -> date(d, "Valid-Until"));
         Map<String, IndexEntry> table = new LinkedHashMap<>();
         for (String line : p.continuationLines("SHA256")) {
             String[] words = line.strip().split("\\s+");
-            if (words.length != 3 || !words[0].matches("[0-9a-f]{64}")) {
-                throw new ArchiveException.ReleaseInvalid(uri, "bad SHA256 line '" + line.strip() + "'");
+            if (words.length != 3 || !words[0].matches("[0-9a-f]{64}") || !words[1].matches("[0-9]{1,18}")) {
+                throw new InvalidReleaseException("bad SHA256 line '" + line.strip() + "'");
             }
             table.put(words[2], new IndexEntry(words[2], Long.parseLong(words[1]), words[0]));
         }
         if (table.isEmpty()) {
-            throw new ArchiveException.ReleaseInvalid(uri, "it has no SHA256 table");
+            throw new InvalidReleaseException("it has no SHA256 table");
         }
         return new Release(p.getOrEmpty("Suite"), p.getOrEmpty("Codename"), date, validUntil,
                 p.getOrEmpty("Acquire-By-Hash").equalsIgnoreCase("yes"),
@@ -78,7 +83,7 @@ public record Release(String suite, String codename, Instant date, Optional<Inst
                 p.words("Architectures"), p.words("Components"), table, inReleaseSha256);
     }
 
-    private static Instant date(String text, URI uri, String field) {
+    private static Instant date(String text, String field) {
         for (DateTimeFormatter format : DATE_FORMATS) {
             try {
                 return ZonedDateTime.parse(text.strip(), format).toInstant();
@@ -86,7 +91,7 @@ public record Release(String suite, String codename, Instant date, Optional<Inst
                 // try the next spelling
             }
         }
-        throw new ArchiveException.ReleaseInvalid(uri, field + " '" + text + "' is not a date");
+        throw new InvalidReleaseException(field + " '" + text + "' is not a date");
     }
 
     public Optional<IndexEntry> entry(String path) {

@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.apt;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.apt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,11 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.debian.bootc.debian.FileSyntaxException;
 
 class AptSourcesTest {
 
@@ -42,7 +47,7 @@ class AptSourcesTest {
 
         List<AptSource> entries = new AptSources(root).debEntries();
 
-        assertEquals(2, entries.size());
+        assertEquals(3, entries.size(), "deb-src and the cdrom: entry left out");
         AptSource first = entries.get(0);
         assertEquals(URI.create("http://archive.example/debian/"), first.uri());
         assertEquals(List.of("bookworm"), first.suites());
@@ -51,6 +56,12 @@ class AptSourcesTest {
         assertEquals(List.of(Path.of("/usr/share/keyrings/fixture.gpg")), first.signedBy().orElseThrow().keyrings());
         assertEquals(Optional.empty(), entries.get(1).signedBy());
         assertTrue(first.serves("bookworm", "main"));
+        assertEquals(root.resolve("etc/apt/sources.list") + ":2", first.origin());
+        AptSource flat = entries.get(2);
+        assertTrue(flat.flat(), "deb URI dir/ is a flat repository");
+        assertEquals(List.of("./"), flat.suites());
+        assertEquals(List.of(), flat.components());
+        assertFalse(flat.serves("./", "main"), "a flat repository has no dists/ tree to serve a suite from");
     }
 
     @Test
@@ -134,9 +145,77 @@ class AptSourcesTest {
     void aBrokenLineNamesFileAndLine() throws IOException {
         write("sources.list", "deb http://archive.example/debian\n");
 
-        ArchiveException e = assertThrows(ArchiveException.MalformedIndex.class,
-                () -> new AptSources(root).debEntries());
+        FileSyntaxException e = assertThrows(FileSyntaxException.class, () -> new AptSources(root).debEntries());
 
         assertTrue(e.getMessage().endsWith("sources.list:1: expected 'deb URI suite [component...]'"), e.getMessage());
+        assertEquals(1, e.line());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "deb [arch=amd64 http://archive.example/debian bookworm main | options without closing ']'",
+            "deb [trusted] http://archive.example/debian bookworm main | option 'trusted' is not key=value",
+            "deb http://archive.example/debian bookworm | suite 'bookworm' names no component",
+            "deb http://flat.example/repo ./ main | a flat repository (suite './' ends in '/') takes no components",
+            "rpm http://archive.example/debian bookworm main | type 'rpm' is not deb or deb-src",
+            "deb archive.example/debian bookworm main | URI 'archive.example/debian' has no scheme",
+            "deb http://archive.example/deb ian/ bookworm main | a flat repository (suite 'ian/' ends in '/') takes no components",
+            "deb http://archive.example/deb^ian bookworm main | bad URI 'http://archive.example/deb^ian': Illegal character in path",
+    })
+    void linesAptRefusesAreRefusedWithFileAndLine(String line, String reason) throws IOException {
+        write("sources.list", "# first line\n" + line + "\n");
+
+        FileSyntaxException e = assertThrows(FileSyntaxException.class, () -> new AptSources(root).debEntries());
+
+        assertEquals(root.resolve("etc/apt/sources.list") + ":2: " + reason, e.getMessage());
+    }
+
+    @Test
+    void deb822StanzasAptRefusesAreRefusedAtTheirFirstLine() throws IOException {
+        write("sources.list.d/a.sources", "Types: deb\nURIs: http://archive.example/debian\nSuites: bookworm\n"
+                + "Components: main\n\nTypes: deb\nSuites: trixie\nComponents: main\n");
+        FileSyntaxException noUri = assertThrows(FileSyntaxException.class, () -> new AptSources(root).debEntries());
+        assertTrue(noUri.getMessage().endsWith("a.sources:6: stanza has no URIs"), noUri.getMessage());
+
+        write("sources.list.d/a.sources", "Types: deb\nURIs: http://archive.example/debian\nSuites: ./ bookworm\n");
+        FileSyntaxException flat = assertThrows(FileSyntaxException.class, () -> new AptSources(root).debEntries());
+        assertTrue(flat.getMessage().endsWith("a.sources:1: a flat repository (Suites ending in '/') has one suite"
+                + " and no Components"), flat.getMessage());
+
+        write("sources.list.d/a.sources", "URIs: http://archive.example/debian\nSuites: bookworm\n");
+        FileSyntaxException noType = assertThrows(FileSyntaxException.class, () -> new AptSources(root).debEntries());
+        assertTrue(noType.getMessage().endsWith("a.sources:1: stanza has no Types"), noType.getMessage());
+    }
+
+    @Test
+    void aFlatDeb822RepositoryIsReadAsFlat() throws IOException {
+        write("sources.list.d/local.sources", "Types: deb\nURIs: file:///srv/repo\nSuites: ./\n"
+                + "Architectures: amd64 arm64\n");
+
+        AptSource flat = new AptSources(root).debEntries().get(0);
+
+        assertTrue(flat.flat());
+        assertEquals(URI.create("file:///srv/repo/"), flat.uri());
+        assertEquals(List.of("amd64", "arm64"), flat.architectures());
+    }
+
+    /** The executor's facts: both formats, disabled stanzas and other extensions, in apt's order. */
+    @Test
+    void readsOneLineAndDeb822EntriesInAptsOrder() throws IOException {
+        write("sources.list", "# comment\ndeb-src http://src.example.invalid/debian bookworm main\n"
+                + "deb [arch=amd64 signed-by=/k.gpg] http://one.example.invalid/debian bookworm-updates main\n");
+        write("sources.list.d/b.sources", "Types: deb\nURIs: http://two.example.invalid/debian\n"
+                + "Suites: bookworm bookworm-backports\nComponents: main contrib\n\n"
+                + "Types: deb\nURIs: http://off.example.invalid/debian\nSuites: trixie\nComponents: main\nEnabled: no\n");
+        write("sources.list.d/a.list", "deb file:/srv/mirror/debian/ trixie main\n");
+        write("sources.list.d/c.list.disabled", "deb http://ignored.example.invalid/debian forky main\n");
+
+        List<AptSource> entries = new AptSources(root).debEntries();
+
+        assertEquals(List.of(URI.create("http://one.example.invalid/debian/"), URI.create("file:/srv/mirror/debian/"),
+                URI.create("http://two.example.invalid/debian/")), entries.stream().map(AptSource::uri).toList());
+        assertEquals(List.of("amd64"), entries.get(0).architectures());
+        assertEquals(List.of(Path.of("/k.gpg")), entries.get(0).signedBy().orElseThrow().keyrings());
+        assertTrue(entries.get(2).serves("bookworm-backports", "contrib"));
     }
 }

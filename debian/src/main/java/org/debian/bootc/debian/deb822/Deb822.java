@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.archive;
+package org.debian.bootc.debian.deb822;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import java.util.zip.GZIPInputStream;
 
+import org.debian.bootc.debian.FileSyntaxException;
+
 /**
  * Reads deb822 control data (Release, Packages, Sources, {@code *.sources}) one
  * paragraph at a time, so a 50 MB index never sits in memory as text.
@@ -34,7 +36,11 @@ import java.util.zip.GZIPInputStream;
  * <p>Field names compare without case. A continuation line (one starting with a
  * space or tab) adds a line to the field's value with that first character removed;
  * a value's first line is trimmed. Lines starting with {@code #} are comments, which
- * only apt's source files use.
+ * only apt's source files use. A line that is none of these throws a
+ * {@link FileSyntaxException} naming the source and the line.
+ *
+ * <p>Each paragraph carries the line it starts on, so a reader of apt sources or of an
+ * index can point at the stanza it refuses.
  */
 public final class Deb822 {
 
@@ -87,6 +93,7 @@ public final class Deb822 {
     private Deb822() {
     }
 
+    /** @throws FileSyntaxException at the first line that is not deb822 */
     public static List<Paragraph> parse(String text, String source) {
         try (Stream<Paragraph> paragraphs = paragraphs(new BufferedReader(new StringReader(text)), source,
                 Set.of())) {
@@ -186,7 +193,7 @@ public final class Deb822 {
                     }
                     if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
                         if (start < 0) {
-                            throw new ArchiveException.MalformedIndex(source, lineNumber,
+                            throw new FileSyntaxException(source, lineNumber,
                                     "continuation line outside a field");
                         }
                         if (!skipping) {
@@ -196,7 +203,7 @@ public final class Deb822 {
                     }
                     int colon = line.indexOf(':');
                     if (colon <= 0) {
-                        throw new ArchiveException.MalformedIndex(source, lineNumber,
+                        throw new FileSyntaxException(source, lineNumber,
                                 "expected 'Field: value', got '" + abbreviate(line) + "'");
                     }
                     if (start < 0) {
