@@ -8,23 +8,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.apt.AptSource;
+import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.failure.ArchiveUnreachable;
 import org.debian.bootc.executor.failure.ConfigError;
 
 /**
  * Which archive a build installs from, and the state it is in. The task's own
  * {@code archive} comes first (the planner resolved the package set there), then
- * this executor's configuration, then the machine's apt configuration; a host
- * name is never written in code.
+ * this executor's configuration, then the machine's apt configuration (read by the
+ * shared {@link AptSources}, as the planner reads it); a host name is never written in code.
  */
 public final class ArchiveResolver {
 
     private final Optional<URI> configured;
-    private final HostAptSources host;
+    private final AptSources host;
     private final Downloader downloader;
     private final Path scratch;
 
-    public ArchiveResolver(Optional<URI> configured, HostAptSources host, Downloader downloader, Path scratch) {
+    public ArchiveResolver(Optional<URI> configured, AptSources host, Downloader downloader, Path scratch) {
         this.configured = configured;
         this.host = host;
         this.downloader = downloader;
@@ -33,7 +36,7 @@ public final class ArchiveResolver {
 
     /**
      * @throws ConfigError when neither the task, the configuration nor the machine's apt sources name an archive
-     *         for {@code suite}
+     *         for {@code suite}, or when the machine's apt sources have a line apt refuses
      */
     public URI archiveFor(String suite, Optional<String> fromTask) {
         if (fromTask.isPresent()) {
@@ -52,9 +55,22 @@ public final class ArchiveResolver {
         if (configured.isPresent()) {
             return directory(configured.get());
         }
-        return host.archiveFor(suite).orElseThrow(() -> new ConfigError("no archive for suite '" + suite
+        return fromMachine(suite).orElseThrow(() -> new ConfigError("no archive for suite '" + suite
                 + "': the task names none, bootc.executor.archive is not set, and no deb entry of this machine's"
                 + " apt sources names the suite with component main"));
+    }
+
+    /**
+     * The first deb entry of the machine's apt sources naming {@code suite} with component {@code main}.
+     *
+     * @throws ConfigError when the apt sources have a line apt refuses
+     */
+    public Optional<URI> fromMachine(String suite) {
+        try {
+            return host.debEntries().stream().filter(e -> e.serves(suite, "main")).map(AptSource::uri).findFirst();
+        } catch (FileSyntaxException e) {
+            throw new ConfigError("this machine's apt sources: " + e.getMessage());
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import org.debian.bootc.executor.archive.Deb822;
+import org.debian.bootc.debian.FileSyntaxException;
+import org.debian.bootc.debian.deb822.ClearSigned;
+import org.debian.bootc.debian.deb822.Deb822;
+import org.debian.bootc.executor.failure.SourceError;
 
 /**
  * What decides the packages apt installs for a build, hashed into the name of a
@@ -61,22 +63,13 @@ public record BuildDepsKey(String baseId, Map<String, String> relations, String 
      * regard to case, as deb822 wants.
      */
     static Map<String, String> relations(String dsc) {
-        List<String> lines = new ArrayList<>();
-        boolean signed = dsc.startsWith("-----BEGIN PGP SIGNED MESSAGE-----");
-        boolean inBody = !signed;
-        for (String line : dsc.split("\n", -1)) {
-            if (!inBody) {
-                // the armour header ("Hash: ...") ends at the first empty line
-                inBody = line.isBlank();
-                continue;
-            }
-            if (signed && line.startsWith("-----BEGIN PGP SIGNATURE-----")) {
-                break;
-            }
-            lines.add(line);
+        List<Deb822.Paragraph> stanzas;
+        try {
+            stanzas = Deb822.parse(ClearSigned.body(dsc), ".dsc");
+        } catch (FileSyntaxException e) {
+            throw new SourceError("the .dsc is not a Debian source control file: " + e.getMessage(), List.of(), e);
         }
-        List<Map<String, String>> stanzas = Deb822.stanzas(lines);
-        Map<String, String> all = stanzas.isEmpty() ? Map.of() : stanzas.get(0);
+        Map<String, String> all = stanzas.isEmpty() ? Map.of() : stanzas.get(0).fields();
         Map<String, String> relations = new LinkedHashMap<>();
         for (String name : FIELDS) {
             String v = all.get(name.toLowerCase(Locale.ROOT));

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.artifact.ComposeRepositories;
 import org.debian.bootc.executor.artifact.LocalArtifactStore;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
@@ -89,7 +89,7 @@ public final class Workspace {
                 new BuildPipeline.Settings(options.architecture(), options.baseExtraPackages(),
                         Mmdebstrap.RECIPE + "-uid" + options.builderUid(), options.buildTimeout(), options.tailLines(),
                         state.resolve("logs"), downloads, state.resolve("apt-archives")),
-                new ArchiveResolver(options.archive(), new HostAptSources(Path.of("/")), downloader, downloads),
+                new ArchiveResolver(options.archive(), AptSources.ofMachine(), downloader, downloads),
                 bases, buildroots, new SourceFetcher(downloader), store,
                 new ComposeRepositories(state.resolve("compose-repos"), runner), watchdog, layers);
     }

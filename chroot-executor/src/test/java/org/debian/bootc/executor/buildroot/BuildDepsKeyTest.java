@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.executor.failure.SourceError;
+
 class BuildDepsKeyTest {
 
     private static final String BASE = "a".repeat(64);
@@ -59,6 +61,16 @@ class BuildDepsKeyTest {
     @Test
     void anUnsignedDscWithoutBuildRelationsHasNone() {
         assertEquals(Map.of(), BuildDepsKey.relations("Source: x\nVersion: 1\n"));
+    }
+
+    @Test
+    void aDscThatIsNotDeb822IsASourceErrorNamingTheLine() {
+        SourceError e = assertThrows(SourceError.class,
+                () -> BuildDepsKey.relations("Source: x\nBuild-Depends debhelper\n"));
+
+        assertEquals("the .dsc is not a Debian source control file: .dsc:2: expected 'Field: value', got"
+                + " 'Build-Depends debhelper'", e.getMessage());
+        assertEquals(SourceError.EXIT_CODE, e.exitCode());
     }
 
     @Test

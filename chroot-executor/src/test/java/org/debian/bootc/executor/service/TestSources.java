@@ -22,9 +22,9 @@ import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
+import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.archive.HostAptSources;
 import org.debian.bootc.executor.process.Command;
 import org.debian.bootc.executor.process.LogSink;
 import org.debian.bootc.executor.process.ProcessRunner;
@@ -96,7 +96,7 @@ public final class TestSources {
     public static BuildTaskDispatched hostTask(ComposeId compose, SourcePackage source) throws IOException {
         String suite = hostSuite();
         URI archive = hostArchive(suite);
-        String inRelease = new ArchiveResolver(Optional.empty(), new HostAptSources(Path.of("/")),
+        String inRelease = new ArchiveResolver(Optional.empty(), AptSources.ofMachine(),
                 new Downloader(Duration.ofMinutes(1)), Files.createTempDirectory("inrelease"))
                 .inReleaseSha256(archive, suite);
         TaskId id = new TaskId(compose.value() + ":" + source.name() + ":amd64-" + UUID.randomUUID());
@@ -106,7 +106,8 @@ public final class TestSources {
 
     /** The machine's archive for {@code suite} (its apt configuration). */
     public static URI hostArchive(String suite) {
-        return new HostAptSources(Path.of("/")).archiveFor(suite)
+        return new ArchiveResolver(Optional.empty(), AptSources.ofMachine(), new Downloader(Duration.ofMinutes(1)),
+                Path.of(System.getProperty("java.io.tmpdir"))).fromMachine(suite)
                 .orElseThrow(() -> new IllegalStateException("this machine's apt sources name no archive for " + suite));
     }
 

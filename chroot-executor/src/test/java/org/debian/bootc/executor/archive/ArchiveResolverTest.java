@@ -14,11 +14,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.artifact.Sha256s;
 import org.debian.bootc.executor.failure.ArchiveUnreachable;
 import org.debian.bootc.executor.failure.ConfigError;
 
-class HostAptSourcesTest {
+class ArchiveResolverTest {
 
     @TempDir
     Path root;
@@ -29,8 +30,9 @@ class HostAptSourcesTest {
         Files.writeString(file, text);
     }
 
+    /** The reading itself is {@code AptSourcesTest}'s (debian module); here: which entry the executor takes. */
     @Test
-    void readsOneLineAndDeb822EntriesInAptsOrder() throws IOException {
+    void theMachinesArchiveIsTheFirstDebEntryNamingTheSuiteWithMain() throws IOException {
         write("etc/apt/sources.list", "# comment\ndeb-src http://src.example.invalid/debian bookworm main\n"
                 + "deb [arch=amd64 signed-by=/k.gpg] http://one.example.invalid/debian bookworm-updates main\n");
         write("etc/apt/sources.list.d/b.sources", "Types: deb\nURIs: http://two.example.invalid/debian\n"
@@ -38,20 +40,32 @@ class HostAptSourcesTest {
                 + "Types: deb\nURIs: http://off.example.invalid/debian\nSuites: trixie\nComponents: main\nEnabled: no\n");
         write("etc/apt/sources.list.d/a.list", "deb file:/srv/mirror/debian/ trixie main\n");
         write("etc/apt/sources.list.d/c.list.disabled", "deb http://ignored.example.invalid/debian forky main\n");
-        HostAptSources sources = new HostAptSources(root);
-        assertEquals(3, sources.entries().size());
-        assertEquals(Optional.of(URI.create("http://two.example.invalid/debian/")), sources.archiveFor("bookworm"));
-        assertEquals(Optional.of(URI.create("file:/srv/mirror/debian/")), sources.archiveFor("trixie"));
+        ArchiveResolver sources = new ArchiveResolver(Optional.empty(), new AptSources(root),
+                new Downloader(Duration.ofSeconds(5)), root.resolve("scratch"));
+        assertEquals(Optional.of(URI.create("http://two.example.invalid/debian/")), sources.fromMachine("bookworm"));
+        assertEquals(Optional.of(URI.create("file:/srv/mirror/debian/")), sources.fromMachine("trixie"));
         assertEquals(Optional.of(URI.create("http://one.example.invalid/debian/")),
-                sources.archiveFor("bookworm-updates"));
-        assertEquals(Optional.empty(), sources.archiveFor("forky"));
+                sources.fromMachine("bookworm-updates"));
+        assertEquals(Optional.empty(), sources.fromMachine("forky"));
+    }
+
+    @Test
+    void anAptSourceLineAptRefusesIsAConfigErrorNamingFileAndLine() throws IOException {
+        write("etc/apt/sources.list", "deb http://machine.example.invalid/debian bookworm main\n"
+                + "deb [arch=amd64 http://machine.example.invalid/debian bookworm main\n");
+        ArchiveResolver machine = new ArchiveResolver(Optional.empty(), new AptSources(root),
+                new Downloader(Duration.ofSeconds(5)), root.resolve("scratch"));
+
+        ConfigError e = assertThrows(ConfigError.class, () -> machine.archiveFor("bookworm", Optional.empty()));
+
+        assertTrue(e.getMessage().endsWith("sources.list:2: options without closing ']'"), e.getMessage());
     }
 
     @Test
     void theTaskArchiveComesFirstThenConfigurationThenTheMachine() throws IOException {
         write("etc/apt/sources.list", "deb http://machine.example.invalid/debian bookworm main\n");
         Downloader downloader = new Downloader(Duration.ofSeconds(5));
-        HostAptSources host = new HostAptSources(root);
+        AptSources host = new AptSources(root);
         ArchiveResolver configured = new ArchiveResolver(Optional.of(URI.create("http://configured.example.invalid/debian")),
                 host, downloader, root.resolve("scratch"));
         ArchiveResolver machine = new ArchiveResolver(Optional.empty(), host, downloader, root.resolve("scratch"));
@@ -70,7 +84,7 @@ class HostAptSourcesTest {
     @Test
     void theInReleaseHashIsOfWhatTheArchiveServes() throws IOException {
         write("srv/debian/dists/bookworm/InRelease", "Origin: Debian\n");
-        ArchiveResolver resolver = new ArchiveResolver(Optional.empty(), new HostAptSources(root),
+        ArchiveResolver resolver = new ArchiveResolver(Optional.empty(), new AptSources(root),
                 new Downloader(Duration.ofSeconds(5)), root.resolve("scratch"));
         assertEquals(Sha256s.of("Origin: Debian\n"),
                 resolver.inReleaseSha256(root.resolve("srv/debian").toUri(), "bookworm"));
