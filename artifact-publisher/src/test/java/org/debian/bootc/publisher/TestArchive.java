@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
@@ -72,7 +73,7 @@ public final class TestArchive {
     }
 
     /** The install closure of the Essential packages plus {@code packages}, exact versions, no Recommends. */
-    public static List<BinaryPackage> closure(Path dir, String architecture, String... packages) throws IOException {
+    public static List<PackageId> closure(Path dir, String architecture, String... packages) throws IOException {
         Path apt = Files.createDirectories(dir.resolve("apt-resolve"));
         Files.createDirectories(apt.resolve("etc/apt/preferences.d"));
         Files.createDirectories(apt.resolve("var/lib/apt/lists/partial"));
@@ -96,10 +97,10 @@ public final class TestArchive {
         install.addAll(List.of("--simulate", "install", "?essential"));
         install.addAll(List.of(packages));
         String plan = runner.run(install, Duration.ofMinutes(5), Map.of(), null).stdoutText();
-        List<BinaryPackage> closure = new ArrayList<>();
+        List<PackageId> closure = new ArrayList<>();
         Matcher m = INST.matcher(plan);
         while (m.find()) {
-            closure.add(new BinaryPackage(m.group(1), m.group(2), m.group(3)));
+            closure.add(new PackageId(m.group(1), m.group(2), m.group(3)));
         }
         closure.sort(null);
         return closure;

@@ -5,18 +5,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.Locale;
+
+import org.debian.bootc.debian.deb822.ClearSigned;
+import org.debian.bootc.debian.release.Release;
 
 /**
  * The archive suite's InRelease: its sha256 (the plan pins it) and its {@code Date},
  * which is the image's SOURCE_DATE_EPOCH when configuration sets none, so a rebuild of
- * the same plan gets the same timestamps.
+ * the same plan gets the same timestamps. The file is read by the shared {@link Release};
+ * only the fetching is the publisher's own.
  */
 public record ArchiveRelease(String sha256, long date) {
 
@@ -43,11 +45,14 @@ public record ArchiveRelease(String sha256, long date) {
             }
         }
         String sha = HexFormat.of().formatHex(ArtifactFetcher.sha256().digest(bytes));
-        String date = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith("Date: ")).findFirst()
-                .orElseThrow(() -> new IOException(uri + " has no Date field")).substring(6).strip()
-                .replaceAll(" UTC$", " GMT"); // Debian writes UTC; RFC 1123 spells it GMT
-        long epoch = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)).toEpochSecond();
+        // the planner verified this InRelease's signature and pinned its sha256; here it is only read
+        long epoch;
+        try {
+            epoch = Release.parse(ClearSigned.body(new String(bytes, StandardCharsets.UTF_8)), sha, uri).date()
+                    .getEpochSecond();
+        } catch (IllegalArgumentException e) { // InvalidReleaseException, FileSyntaxException
+            throw new IOException(uri + " is not a usable Release: " + e.getMessage(), e);
+        }
         return new ArchiveRelease(sha, epoch);
     }
 }

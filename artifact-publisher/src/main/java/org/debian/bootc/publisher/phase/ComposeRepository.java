@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 
 /**
  * The compose's own apt repository: {@code deb [signed-by=keyring] uri suite main}.
@@ -14,7 +14,7 @@ import org.debian.bootc.publisher.BinaryPackage;
  * @param keyring the signing key's public part, usable as apt's {@code Signed-By}
  * @param packages every binary package in it
  */
-public record ComposeRepository(Path root, String suite, Path keyring, List<BinaryPackage> packages) {
+public record ComposeRepository(Path root, String suite, Path keyring, List<PackageId> packages) {
 
     public static final String COMPONENT = "main";
     /** The {@code Origin} of its Release file, which the root file system's apt pins above the archive. */
@@ -37,7 +37,7 @@ public record ComposeRepository(Path root, String suite, Path keyring, List<Bina
         return "deb [signed-by=" + keyring + "] copy://" + root.toAbsolutePath() + " " + suite + " " + COMPONENT;
     }
 
-    public Optional<BinaryPackage> find(String name) {
+    public Optional<PackageId> find(String name) {
         return packages.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 }

@@ -16,7 +16,8 @@ import java.util.zip.GZIPOutputStream;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.ArtifactRef;
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
+import org.debian.bootc.debian.deb822.Deb822;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
 
@@ -76,7 +77,7 @@ public final class RepositoryPhase {
             fetcher.fetch(artifact, pool.resolve(artifact.name()));
         }
         Path dists = root.resolve("dists").resolve(suite);
-        List<BinaryPackage> packages = new ArrayList<>();
+        List<PackageId> packages = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>();
         for (String architecture : architectures) {
             Path binary = Files.createDirectories(dists.resolve(ComposeRepository.COMPONENT).resolve("binary-" + architecture));
@@ -86,7 +87,7 @@ public final class RepositoryPhase {
             try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(binary.resolve("Packages.gz")))) {
                 gz.write(index);
             }
-            for (BinaryPackage p : parsePackages(new String(index, StandardCharsets.UTF_8))) {
+            for (PackageId p : parsePackages(new String(index, StandardCharsets.UTF_8))) {
                 if (names.add(p.name() + " " + p.version() + " " + p.architecture())) {
                     packages.add(p);
                 }
@@ -122,24 +123,11 @@ public final class RepositoryPhase {
     }
 
     /** The {@code Package}, {@code Version} and {@code Architecture} of each stanza of a Packages index. */
-    static List<BinaryPackage> parsePackages(String index) {
-        List<BinaryPackage> packages = new ArrayList<>();
-        for (String stanza : index.split("\n\n")) {
-            String name = null;
-            String version = null;
-            String architecture = null;
-            for (String line : stanza.split("\n")) {
-                if (line.startsWith("Package: ")) {
-                    name = line.substring(9).strip();
-                } else if (line.startsWith("Version: ")) {
-                    version = line.substring(9).strip();
-                } else if (line.startsWith("Architecture: ")) {
-                    architecture = line.substring(14).strip();
-                }
-            }
-            if (name != null) {
-                packages.add(new BinaryPackage(name, version, architecture));
-            }
+    static List<PackageId> parsePackages(String index) {
+        List<PackageId> packages = new ArrayList<>();
+        for (Deb822.Paragraph stanza : Deb822.parse(index, "Packages")) {
+            stanza.get("Package").ifPresent(name -> packages.add(new PackageId(name, stanza.getOrEmpty("Version"),
+                    stanza.getOrEmpty("Architecture"))));
         }
         return packages;
     }

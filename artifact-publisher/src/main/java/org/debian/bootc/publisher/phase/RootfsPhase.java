@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
 
@@ -63,7 +63,7 @@ public final class RootfsPhase {
     private Path build(RequestFiles files, RootfsRequest request, Path target) throws IOException {
         List<String> command = new ArrayList<>(List.of("mmdebstrap", "--mode=root", "--variant=custom",
                 "--architectures=" + request.architecture(),
-                "--include=" + String.join(",", selection(request).stream().map(BinaryPackage::pinned).toList()),
+                "--include=" + String.join(",", selection(request).stream().map(PackageId::pinned).toList()),
                 "--setup-hook=mkdir -p \"$1/etc/apt/preferences.d\" && cp " + quote(files.pin().toString()) + " \"$1" + PIN_FILE + "\"",
                 "--essential-hook=mkdir -p \"$1/etc/dracut.conf.d\" && cp " + quote(files.dracut().toString()) + " \"$1" + DRACUT_CONF + "\"",
                 "--customize-hook=rm -f \"$1" + PIN_FILE + "\" && cp " + quote(files.sources().toString())
@@ -117,10 +117,10 @@ public final class RootfsPhase {
      * The packages mmdebstrap installs: the resolved set, where a package the compose
      * rebuilt is taken at the version in the compose's repository.
      */
-    static List<BinaryPackage> selection(RootfsRequest request) {
-        Map<String, BinaryPackage> chosen = new TreeMap<>();
-        for (BinaryPackage p : request.packages()) {
-            BinaryPackage rebuilt = request.composeRepository().flatMap(r -> r.find(p.name())).orElse(p);
+    static List<PackageId> selection(RootfsRequest request) {
+        Map<String, PackageId> chosen = new TreeMap<>();
+        for (PackageId p : request.packages()) {
+            PackageId rebuilt = request.composeRepository().flatMap(r -> r.find(p.name())).orElse(p);
             chosen.put(p.name(), rebuilt);
         }
         return List.copyOf(chosen.values());

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 
 /**
  * What a root file system is made from.
@@ -19,7 +19,7 @@ import org.debian.bootc.publisher.BinaryPackage;
  * @param sourceDateEpoch SOURCE_DATE_EPOCH for the tools, so equal inputs give equal trees
  */
 public record RootfsRequest(String architecture, URI archive, String suite, List<String> components,
-        List<BinaryPackage> packages, Optional<ComposeRepository> composeRepository, List<String> extraSources,
+        List<PackageId> packages, Optional<ComposeRepository> composeRepository, List<String> extraSources,
         long sourceDateEpoch) {
 
     public RootfsRequest {

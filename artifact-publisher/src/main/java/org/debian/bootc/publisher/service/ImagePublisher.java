@@ -15,7 +15,7 @@ import org.debian.bootc.events.AptRepository;
 import org.debian.bootc.events.DiskFormat;
 import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.ResolvedPackage;
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.disk.DiskImagePhase;
 import org.debian.bootc.publisher.image.ImagePhase;
 import org.debian.bootc.publisher.image.OciLayout;
@@ -170,7 +170,7 @@ public final class ImagePublisher {
             ComposeRepository repository = repositoryPhase.run(request.builtPackages(),
                     settings.dataDir().resolve("apt").resolve(request.composeId()), "compose",
                     List.of(arch));
-            List<BinaryPackage> packages = request.target().packages().stream()
+            List<PackageId> packages = request.target().packages().stream()
                     .map(ImagePublisher::binary).toList();
             rootfsPhase.run(new RootfsRequest(arch, planned.archive(), request.plan().suite(), List.of("main"), packages,
                     repository.packages().isEmpty() ? Optional.empty() : Optional.of(repository),
@@ -277,8 +277,8 @@ public final class ImagePublisher {
         return versions;
     }
 
-    private static BinaryPackage binary(ResolvedPackage p) {
-        return new BinaryPackage(p.name(), p.version(), p.architecture());
+    private static PackageId binary(ResolvedPackage p) {
+        return new PackageId(p.name(), p.version(), p.architecture());
     }
 
     private static URI archive(PublishRequest request) {

@@ -19,7 +19,7 @@ import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.TestArchive;
 import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.lint.LintFailedException;
@@ -45,7 +45,7 @@ class BootableImageLongIT {
                 false, true, 64, requireKernel, Optional.empty(), "urn:deb-bootc-compose", Duration.ofMinutes(60)));
     }
 
-    private ComposePlan plan(List<BinaryPackage> closure, List<ResolvedPackage> extra) throws Exception {
+    private ComposePlan plan(List<PackageId> closure, List<ResolvedPackage> extra) throws Exception {
         List<ResolvedPackage> packages = new ArrayList<>(closure.stream()
                 .map(p -> new ResolvedPackage(p.name(), p.version(), p.architecture())).toList());
         packages.addAll(extra);
@@ -58,7 +58,7 @@ class BootableImageLongIT {
     @Test
     void theKernelAndAnInitramfsWithPrepareRootAreCommitted() throws Exception {
         ImagePublisher publisher = publisher(true);
-        List<BinaryPackage> closure = TestArchive.closure(dir, "amd64", "linux-image-amd64", "dracut", "ostree",
+        List<PackageId> closure = TestArchive.closure(dir, "amd64", "linux-image-amd64", "dracut", "ostree",
                 "ostree-boot", "systemd-sysv", "hello");
         List<ArtifactRef> hello = TestTools.download(dir.resolve("debs"), "hello");
         ComposePlan plan = plan(closure, List.of());
@@ -86,7 +86,7 @@ class BootableImageLongIT {
     @Test
     void aPackageShippingUsrEtcIsStoppedByLint() throws Exception {
         ImagePublisher publisher = publisher(false);
-        List<BinaryPackage> closure = TestArchive.closure(dir, "amd64", "hello");
+        List<PackageId> closure = TestArchive.closure(dir, "amd64", "hello");
         ArtifactRef bad = TestTools.packageWith(dir.resolve("bad"), "usr-etc-config", "1.0", "usr/etc/bad.conf");
         ComposePlan plan = plan(closure, List.of(new ResolvedPackage("usr-etc-config", "1.0", "all")));
 

@@ -13,7 +13,7 @@ import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.TestArchive;
 import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
@@ -43,7 +43,7 @@ public final class PublishBench {
                     TestTools.throwAwayKey(dir), Optional.of(Path.of(TestArchive.KEYRING)),
                     Optional.of(Path.of("target/apt-cache").toAbsolutePath()), true, false, 64, false, Optional.empty(),
                     "urn:deb-bootc-compose", Duration.ofMinutes(60)));
-            List<BinaryPackage> closure = TestArchive.closure(dir, "amd64", "hello");
+            List<PackageId> closure = TestArchive.closure(dir, "amd64", "hello");
             ArtifactRef hello = TestTools.download(dir.resolve("debs"), "hello").get(0);
             String helloVersion = closure.stream().filter(p -> p.name().equals("hello")).findFirst().orElseThrow().version();
             ArtifactRef rebuilt = TestTools.rebuild(Path.of(java.net.URI.create(hello.location())), "hello",
@@ -146,7 +146,7 @@ public final class PublishBench {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static ComposePlan plan(List<BinaryPackage> closure, String ref, String repository, String tag)
+    private static ComposePlan plan(List<PackageId> closure, String ref, String repository, String tag)
             throws Exception {
         List<ResolvedPackage> packages = new ArrayList<>(closure.stream()
                 .map(p -> new ResolvedPackage(p.name(), p.version(), p.architecture())).toList());

@@ -31,7 +31,7 @@ import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
-import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.TestArchive;
 import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
@@ -58,7 +58,7 @@ class PublishPipelineIT {
     static TestRegistry registry;
     static ImagePublisher publisher;
     static ProcessRunner runner;
-    static List<BinaryPackage> closure;
+    static List<PackageId> closure;
     static ArtifactRef hello;
     static ComposePlan plan;
     static PublishResult first;
