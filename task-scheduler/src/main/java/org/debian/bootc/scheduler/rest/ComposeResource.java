@@ -27,7 +27,7 @@ import org.debian.bootc.scheduler.rest.Views.Outcome;
 import org.debian.bootc.scheduler.rest.Views.Problem;
 import org.debian.bootc.scheduler.service.TaskQueries;
 import org.debian.bootc.scheduler.service.TaskScheduler;
-import org.debian.bootc.scheduler.service.TaskScheduler.CancelResult;
+import org.debian.bootc.scheduler.service.TaskMachine.CancelResult;
 
 import io.smallrye.common.annotation.Blocking;
 

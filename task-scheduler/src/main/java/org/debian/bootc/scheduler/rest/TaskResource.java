@@ -23,7 +23,7 @@ import org.debian.bootc.scheduler.rest.Views.TaskSummary;
 import org.debian.bootc.scheduler.service.TaskLogs;
 import org.debian.bootc.scheduler.service.TaskQueries;
 import org.debian.bootc.scheduler.service.TaskScheduler;
-import org.debian.bootc.scheduler.service.TaskScheduler.RetryResult;
+import org.debian.bootc.scheduler.service.TaskMachine.RetryResult;
 
 import io.smallrye.common.annotation.Blocking;
 
