@@ -27,7 +27,7 @@ import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.artifact.ArtifactStore;
-import org.debian.bootc.executor.artifact.ComposeRepositories;
+import org.debian.bootc.executor.artifact.ComposeAptRepositories;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BaseKey;
 import org.debian.bootc.executor.buildroot.BuildDepsKey;
@@ -94,13 +94,13 @@ public final class BuildPipeline {
     private final BuildrootFactory buildroots;
     private final SourceFetcher sources;
     private final ArtifactStore store;
-    private final ComposeRepositories composeRepositories;
+    private final ComposeAptRepositories composeAptRepositories;
     private final ScheduledExecutorService watchdog;
     private final BuildDepsLayers layers;
 
     /** @param layers build-deps layers over the bases ({@link BuildDepsLayers}; 0 per base: none) */
     public BuildPipeline(Settings settings, ArchiveResolver archives, BaseChrootCache bases, BuildrootFactory buildroots,
-            SourceFetcher sources, ArtifactStore store, ComposeRepositories composeRepositories,
+            SourceFetcher sources, ArtifactStore store, ComposeAptRepositories composeAptRepositories,
             ScheduledExecutorService watchdog, BuildDepsLayers layers) {
         this.layers = layers;
         this.settings = settings;
@@ -109,7 +109,7 @@ public final class BuildPipeline {
         this.buildroots = buildroots;
         this.sources = sources;
         this.store = store;
-        this.composeRepositories = composeRepositories;
+        this.composeAptRepositories = composeAptRepositories;
         this.watchdog = watchdog;
     }
 
@@ -146,10 +146,10 @@ public final class BuildPipeline {
             BaseChrootCache.Lease lease = stage(log, "base chroot", () -> bases.acquire(baseKey(request, log), log));
             baseMade = lease.made();
             // looked at once: what apt sees in this build, and whether a build-deps layer may stand for it
-            Optional<Path> composeRepository = composeRepositories.of(request.composeId());
-            Optional<BuildDepsKey> depsKey = buildDepsKey(request, lease, dsc, composeRepository, log);
+            Optional<Path> composeAptRepository = composeAptRepositories.of(request.composeId());
+            Optional<BuildDepsKey> depsKey = buildDepsKey(request, lease, dsc, composeAptRepository, log);
             try (Buildroot root = stage(log, "buildroot", () -> buildroots.create(running.buildrootId(), lease,
-                    depsKey.flatMap(k -> layers.acquire(lease, k)), settings.aptCache(), composeRepository, log))) {
+                    depsKey.flatMap(k -> layers.acquire(lease, k)), settings.aptCache(), composeAptRepository, log))) {
                 running.attach(root);
                 moveInto(downloads, root.buildDir());
                 root.layer().ifPresent(l -> log.line("build-deps layer " + l.id()
@@ -173,7 +173,7 @@ public final class BuildPipeline {
                     }
                     try {
                         installed[0] = true;
-                        return installBuildDeps(root, request, running, dsc, composeRepository, log);
+                        return installBuildDeps(root, request, running, dsc, composeAptRepository, log);
                     } finally {
                         shareDownloads(root, log);
                     }
@@ -285,12 +285,12 @@ public final class BuildPipeline {
      * compose repository, no extra repository: those change what apt chooses).
      */
     private Optional<BuildDepsKey> buildDepsKey(BuildRequest request, BaseChrootCache.Lease lease, Path dsc,
-            Optional<Path> composeRepository, BuildLog log) {
+            Optional<Path> composeAptRepository, BuildLog log) {
         if (!layers.enabled()) {
             return Optional.empty();
         }
-        if (composeRepository.isPresent() || !request.extraRepositories().isEmpty()) {
-            log.line("no build-deps layer: apt also sees " + (composeRepository.isPresent()
+        if (composeAptRepository.isPresent() || !request.extraRepositories().isEmpty()) {
+            log.line("no build-deps layer: apt also sees " + (composeAptRepository.isPresent()
                     ? "the compose's own repository" : "extra repositories")
                     + ", so its choice is not the base's alone");
             return Optional.empty();
@@ -308,7 +308,7 @@ public final class BuildPipeline {
 
     /** Installs the .dsc's build dependencies with apt; returns how many .debs it downloaded. */
     private int installBuildDeps(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
-            Optional<Path> composeRepository, BuildLog log) {
+            Optional<Path> composeAptRepository, BuildLog log) {
         try {
             List<String> lines = new ArrayList<>();
             int n = 0;
@@ -326,7 +326,7 @@ public final class BuildPipeline {
                 lines.add("deb [" + options + "] " + repo.uri() + " " + repo.suite()
                         + (repo.components().isEmpty() ? "" : " " + String.join(" ", repo.components())));
             }
-            if (composeRepository.isPresent()) {
+            if (composeAptRepository.isPresent()) {
                 lines.add("deb [trusted=yes] file:/srv/compose-repo ./");
                 writeInto(root, "/etc/apt/preferences.d/bootc-compose",
                         "Package: *\nPin: origin \"\"\nPin-Priority: 990\n".getBytes(StandardCharsets.UTF_8), log);
@@ -493,7 +493,7 @@ public final class BuildPipeline {
             throw new RootError("cannot store the results: " + e.getMessage(), List.of(), e);
         }
         try {
-            composeRepositories.add(request.composeId(), debs, log);
+            composeAptRepositories.add(request.composeId(), debs, log);
         } catch (IOException | CommandFailedException e) {
             log.line("warning: the compose repository was not updated: " + e.getMessage());
         }
