@@ -27,6 +27,9 @@ import java.util.zip.GZIPInputStream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.ProcessRunner;
+
 /**
  * Fetches a suite's InRelease, verifies it with gpgv, and fetches the indices it
  * lists, each checked against the signed SHA256 table before anything reads it.
@@ -61,11 +64,11 @@ public final class ArchiveClient {
     private final HttpClient http;
     private final IndexCache cache;
     private final ReleaseVerifier verifier;
-    private final ToolRunner tools;
+    private final ProcessRunner tools;
     private final Clock clock;
     private final Options options;
 
-    public ArchiveClient(HttpClient http, IndexCache cache, ReleaseVerifier verifier, ToolRunner tools, Clock clock,
+    public ArchiveClient(HttpClient http, IndexCache cache, ReleaseVerifier verifier, ProcessRunner tools, Clock clock,
             Options options) {
         this.http = http;
         this.cache = cache;
@@ -252,7 +255,7 @@ public final class ArchiveClient {
                         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                     }
                 } else {
-                    tools.run(ToolRunner.Command.of("xz", "--decompress", "--stdout", compressed.toString())
+                    tools.run(Command.of("xz", "--decompress", "--stdout", compressed.toString())
                             .withStdoutTo(temp));
                 }
                 long size = Files.size(temp);

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
+
 /**
  * Checks an InRelease file with gpgv and hands back only the text the signature
  * covers, so nothing outside the signed block is ever parsed.
@@ -25,9 +29,9 @@ public final class ReleaseVerifier {
 
     private static final String STATUS = "[GNUPG:] ";
 
-    private final ToolRunner tools;
+    private final ProcessRunner tools;
 
-    public ReleaseVerifier(ToolRunner tools) {
+    public ReleaseVerifier(ProcessRunner tools) {
         this.tools = tools;
     }
 
@@ -50,13 +54,13 @@ public final class ReleaseVerifier {
                 argv.add(keyring.toAbsolutePath().toString());
             }
             argv.add(signedFile.toAbsolutePath().toString());
-            ToolRunner.Result result = tools.run(ToolRunner.Command.of(argv)
+            CommandResult result = tools.run(Command.of(argv).capturingStdout()
                     .withEnvironment(Map.of("LC_ALL", "C.UTF-8"))
                     .acceptingExitCodes(0, 1, 2));
-            List<String> said = ToolException.lastLines(result.stderr(), ToolException.QUOTED_LINES).stream()
+            List<String> said = result.lastLines().stream()
                     .map(l -> l.startsWith("gpgv: ") ? l.substring(6) : l)
                     .toList();
-            String problem = judge(result.stdout(), fingerprints);
+            String problem = judge(result.stdoutText(), fingerprints);
             if (problem != null) {
                 throw new ArchiveException.SignatureInvalid(uri, keyrings, problem, said);
             }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.planner.archive.AptResolver;
 import org.debian.bootc.planner.archive.AptSources;
 import org.debian.bootc.planner.archive.ArchiveClient;
@@ -12,7 +13,6 @@ import org.debian.bootc.planner.archive.ArchiveLocation;
 import org.debian.bootc.planner.archive.BaseVariant;
 import org.debian.bootc.planner.archive.IndexCache;
 import org.debian.bootc.planner.archive.ReleaseVerifier;
-import org.debian.bootc.planner.archive.ToolRunner;
 import org.debian.bootc.planner.plan.ComposePlanning;
 
 /** Wires the archive side of planning from {@link PlannerConfig}. */
@@ -22,7 +22,7 @@ public class PlanningProducer {
     @ApplicationScoped
     ComposePlanning planning(PlannerConfig config) {
         PlannerConfig.Archive archive = config.archive();
-        ToolRunner tools = new ToolRunner(archive.toolTimeout());
+        ProcessRunner tools = new ProcessRunner(archive.toolTimeout());
         ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(archive.cacheDir()),
                 new ReleaseVerifier(tools), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(archive.keyring(), true, archive.requestTimeout()));

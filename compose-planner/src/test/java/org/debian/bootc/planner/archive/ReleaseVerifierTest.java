@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
+
 class ReleaseVerifierTest {
 
     private static final String GOOD_A = """
@@ -71,7 +73,7 @@ class ReleaseVerifierTest {
     @Test
     void gpgvAcceptsTheSignedFileAndRefusesATamperedCopy(@TempDir Path dir) throws Exception {
         FixtureArchive archive = new FixtureArchive(dir, "bookworm").index("main/binary-amd64/Packages", "").write();
-        ReleaseVerifier verifier = new ReleaseVerifier(new ToolRunner(Duration.ofSeconds(30)));
+        ReleaseVerifier verifier = new ReleaseVerifier(new ProcessRunner(Duration.ofSeconds(30)));
         Path inRelease = archive.dists().resolve("InRelease");
         URI uri = inRelease.toUri();
 
