@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.debian.bootc.events.ArtifactRef;
-import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 import org.debian.bootc.publisher.process.ProcessRunner;
 
 /** What the real-tool tests need: a throw-away signing key and real .debs from the machine's archive. */

@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.Tree;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
 

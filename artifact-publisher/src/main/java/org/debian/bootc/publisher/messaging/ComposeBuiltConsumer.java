@@ -31,7 +31,7 @@ import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.publisher.config.PublisherConfig;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.service.ImagePublisher;
 import org.debian.bootc.publisher.service.PublishRequest;
@@ -142,9 +142,9 @@ public class ComposeBuiltConsumer {
     private ImagePublisher publisher() {
         RepositorySigner signer = new RepositorySigner(
                 Path.of(config.signingGnupgHome().orElseThrow(() -> new PhaseFailedException(Stage.REPOSITORY,
-                        "bootc.publisher.signing-gnupg-home is not set: the compose repository cannot be signed"))),
+                        "bootc.publisher.signing-gnupg-home is not set: the built-packages apt repository cannot be signed"))),
                 config.signingKeyId().orElseThrow(() -> new PhaseFailedException(Stage.REPOSITORY,
-                        "bootc.publisher.signing-key-id is not set: the compose repository cannot be signed")));
+                        "bootc.publisher.signing-key-id is not set: the built-packages apt repository cannot be signed")));
         return new ImagePublisher(new PublisherSettings(Path.of(config.dataDir()), signer,
                 Optional.of(Path.of(config.archiveKeyring())), config.downloadCache().map(Path::of), config.push(),
                 config.registryTlsVerify(), config.maxLayers(), config.requireKernel(), config.sourceDateEpoch(),

@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Locale;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
 
 /**
  * The archive suite's InRelease: its sha256 (the plan pins it) and its {@code Date},

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.Tree;
 
 /**
  * Turns a Debian root file system into the OSTree/bootc layout, in place, the way

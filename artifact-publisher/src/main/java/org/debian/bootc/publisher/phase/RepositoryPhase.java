@@ -19,6 +19,10 @@ import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.publisher.BinaryPackage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 
 /**
  * Pungi's createrepo step for Debian: the compose's built {@code .deb}s as an apt
@@ -49,7 +53,7 @@ public final class RepositoryPhase {
      * @param suite the suite (and codename) the Release names
      * @param architectures the architectures the Release offers ({@code all} packages appear in each)
      */
-    public ComposeRepository run(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures) {
+    public BuiltPackagesAptRepository run(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures) {
         try {
             return make(artifacts, root, suite, architectures);
         } catch (ToolFailedException e) {
@@ -61,10 +65,10 @@ public final class RepositoryPhase {
         }
     }
 
-    private ComposeRepository make(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures)
+    private BuiltPackagesAptRepository make(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures)
             throws IOException {
         Tree.deleteRecursively(root);
-        Path pool = Files.createDirectories(root.resolve("pool").resolve(ComposeRepository.COMPONENT));
+        Path pool = Files.createDirectories(root.resolve("pool").resolve(BuiltPackagesAptRepository.COMPONENT));
         for (ArtifactRef artifact : artifacts) {
             if (!ArtifactRef.BINARY_PACKAGE.equals(artifact.category())) {
                 continue;
@@ -79,9 +83,9 @@ public final class RepositoryPhase {
         List<BinaryPackage> packages = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>();
         for (String architecture : architectures) {
-            Path binary = Files.createDirectories(dists.resolve(ComposeRepository.COMPONENT).resolve("binary-" + architecture));
+            Path binary = Files.createDirectories(dists.resolve(BuiltPackagesAptRepository.COMPONENT).resolve("binary-" + architecture));
             byte[] index = runner.run(List.of("apt-ftparchive", "--arch", architecture, "packages",
-                    "pool/" + ComposeRepository.COMPONENT), TOOL_TIMEOUT, Map.of(), root).stdout();
+                    "pool/" + BuiltPackagesAptRepository.COMPONENT), TOOL_TIMEOUT, Map.of(), root).stdout();
             Files.write(binary.resolve("Packages"), index);
             try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(binary.resolve("Packages.gz")))) {
                 gz.write(index);
@@ -93,12 +97,12 @@ public final class RepositoryPhase {
             }
         }
         byte[] release = runner.run(List.of("apt-ftparchive",
-                "-o", "APT::FTPArchive::Release::Origin=" + ComposeRepository.ORIGIN,
-                "-o", "APT::FTPArchive::Release::Label=" + ComposeRepository.ORIGIN,
+                "-o", "APT::FTPArchive::Release::Origin=" + BuiltPackagesAptRepository.ORIGIN,
+                "-o", "APT::FTPArchive::Release::Label=" + BuiltPackagesAptRepository.ORIGIN,
                 "-o", "APT::FTPArchive::Release::Suite=" + suite,
                 "-o", "APT::FTPArchive::Release::Codename=" + suite,
                 "-o", "APT::FTPArchive::Release::Architectures=" + String.join(" ", architectures),
-                "-o", "APT::FTPArchive::Release::Components=" + ComposeRepository.COMPONENT,
+                "-o", "APT::FTPArchive::Release::Components=" + BuiltPackagesAptRepository.COMPONENT,
                 "release", "."), TOOL_TIMEOUT, Map.of(), dists).stdout();
         Files.write(dists.resolve("Release"), release);
         String home = signer.gnupgHome().toString();
@@ -118,7 +122,7 @@ public final class RepositoryPhase {
         packages.sort(null);
         LOG.infof("apt repository %s: %d binary packages, suite %s, signed by %s", root, packages.size(), suite,
                 signer.keyId());
-        return new ComposeRepository(root, suite, keyring, packages);
+        return new BuiltPackagesAptRepository(root, suite, keyring, packages);
     }
 
     /** The {@code Package}, {@code Version} and {@code Architecture} of each stanza of a Packages index. */

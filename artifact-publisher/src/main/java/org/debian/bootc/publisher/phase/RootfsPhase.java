@@ -15,13 +15,14 @@ import org.jboss.logging.Logger;
 import org.debian.bootc.publisher.BinaryPackage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 
 /**
  * The root file system, as rpm-ostree's treecompose installs it: mmdebstrap with
  * exactly the resolved package set ({@code --variant=custom}, every package at its
  * exact version) from the archive plus the compose's own repository, which apt pins
  * above the archive so a rebuilt binary replaces the archive's. The image's apt
- * sources name the archive only: the compose repository is a build input, not
+ * sources name the archive only: the built-packages apt repository is a build input, not
  * something a deployed system can reach.
  */
 public final class RootfsPhase {
@@ -78,7 +79,7 @@ public final class RootfsPhase {
         command.add(request.suite());
         command.add(target.toString());
         command.add(archiveLine(request));
-        request.composeRepository().ifPresent(r -> command.add(r.sourceLine()));
+        request.builtPackagesRepository().ifPresent(r -> command.add(r.sourceLine()));
         command.addAll(request.extraSources());
         long started = System.nanoTime();
         runner.run(command, timeout, Map.of("SOURCE_DATE_EPOCH", Long.toString(request.sourceDateEpoch()),
@@ -120,7 +121,7 @@ public final class RootfsPhase {
     static List<BinaryPackage> selection(RootfsRequest request) {
         Map<String, BinaryPackage> chosen = new TreeMap<>();
         for (BinaryPackage p : request.packages()) {
-            BinaryPackage rebuilt = request.composeRepository().flatMap(r -> r.find(p.name())).orElse(p);
+            BinaryPackage rebuilt = request.builtPackagesRepository().flatMap(r -> r.find(p.name())).orElse(p);
             chosen.put(p.name(), rebuilt);
         }
         return List.copyOf(chosen.values());
@@ -128,7 +129,7 @@ public final class RootfsPhase {
 
     /** Apt preferences: the compose's repository above the archive, even to downgrade. */
     static String pin() {
-        return "Package: *\nPin: release o=" + ComposeRepository.ORIGIN + "\nPin-Priority: 1001\n";
+        return "Package: *\nPin: release o=" + BuiltPackagesAptRepository.ORIGIN + "\nPin-Priority: 1001\n";
     }
 
     /** dracut builds a generic initramfs (bootc images boot on any machine) that is reproducible. */

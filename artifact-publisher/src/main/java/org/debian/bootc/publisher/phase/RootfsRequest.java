@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.debian.bootc.publisher.BinaryPackage;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 
 /**
  * What a root file system is made from.
@@ -14,12 +15,12 @@ import org.debian.bootc.publisher.BinaryPackage;
  * @param suite the archive's suite, e.g. {@code bookworm}
  * @param components the archive's components, e.g. {@code [main]}
  * @param packages the resolved install closure at exact versions
- * @param composeRepository the compose's own repository, pinned above the archive (empty: nothing was rebuilt)
+ * @param builtPackagesRepository the compose's own repository, pinned above the archive (empty: nothing was rebuilt)
  * @param extraSources further apt one-line sources ({@code deb [signed-by=...] uri suite components})
  * @param sourceDateEpoch SOURCE_DATE_EPOCH for the tools, so equal inputs give equal trees
  */
 public record RootfsRequest(String architecture, URI archive, String suite, List<String> components,
-        List<BinaryPackage> packages, Optional<ComposeRepository> composeRepository, List<String> extraSources,
+        List<BinaryPackage> packages, Optional<BuiltPackagesAptRepository> builtPackagesRepository, List<String> extraSources,
         long sourceDateEpoch) {
 
     public RootfsRequest {

@@ -23,8 +23,8 @@ import org.debian.bootc.publisher.image.PushPhase;
 import org.debian.bootc.publisher.image.TreeScanner;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
-import org.debian.bootc.publisher.phase.ArtifactFetcher;
-import org.debian.bootc.publisher.phase.ComposeRepository;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
 import org.debian.bootc.publisher.phase.OstreeLayout;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
@@ -32,7 +32,7 @@ import org.debian.bootc.publisher.phase.RepositoryPhase;
 import org.debian.bootc.publisher.phase.RootfsPhase;
 import org.debian.bootc.publisher.phase.RootfsRequest;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.Tree;
 import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
@@ -167,7 +167,7 @@ public final class ImagePublisher {
         try {
             Tree.deleteRecursively(work);
             Files.createDirectories(work);
-            ComposeRepository repository = repositoryPhase.run(request.builtPackages(),
+            BuiltPackagesAptRepository repository = repositoryPhase.run(request.builtPackages(),
                     settings.dataDir().resolve("apt").resolve(request.composeId()), "compose",
                     List.of(arch));
             List<BinaryPackage> packages = request.target().packages().stream()

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.publisher.TestTools;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 import org.debian.bootc.publisher.process.ProcessRunner;
 
 /** The compose's apt repository made by apt-ftparchive and signed by gpg, checked with gpgv. */
@@ -37,7 +40,7 @@ class RepositoryPhaseIT {
 
     @Test
     void signedRepositoryListsTheBuiltPackage() throws Exception {
-        ComposeRepository repository = phase().run(debs, dir.resolve("repo"), "compose", List.of("amd64"));
+        BuiltPackagesAptRepository repository = phase().run(debs, dir.resolve("repo"), "compose", List.of("amd64"));
 
         assertEquals(List.of("hello"), repository.packages().stream().map(p -> p.name()).toList());
         Path dists = repository.root().resolve("dists/compose");

@@ -19,7 +19,7 @@ import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
-import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.Tree;
 import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**

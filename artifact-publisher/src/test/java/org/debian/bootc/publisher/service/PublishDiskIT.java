@@ -21,7 +21,7 @@ import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.publisher.disk.DiskImagePhase;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 

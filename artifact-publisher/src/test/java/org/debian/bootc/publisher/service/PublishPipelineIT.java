@@ -156,7 +156,7 @@ class PublishPipelineIT {
         assertTrue(Files.isSymbolicLink(rootfs.resolve("var/run")));
         assertFalse(Files.exists(rootfs.resolve("usr/etc")));
         new LintPhase(runner).run(rootfs);
-        org.debian.bootc.publisher.phase.Tree.deleteRecursively(rootfs);
+        org.debian.bootc.publisher.Tree.deleteRecursively(rootfs);
     }
 
     @Test
@@ -190,7 +190,7 @@ class PublishPipelineIT {
 
         assertTrue(again.reused());
         assertEquals(List.of(Stage.PUSH), again.stages(), "no repository, rootfs, lint, commit or image");
-        assertFalse(Files.exists(dir.resolve("data/apt/minimal-1-20261125.t.2")), "no compose repository was made");
+        assertFalse(Files.exists(dir.resolve("data/apt/minimal-1-20261125.t.2")), "no built-packages apt repository was made");
         assertFalse(Files.exists(dir.resolve("data/work/minimal-1-20261125.t.2-amd64")), "no work directory, no rootfs");
         assertEquals(first.commit().commit(), again.commit().commit());
         assertFalse(again.commit().created());
