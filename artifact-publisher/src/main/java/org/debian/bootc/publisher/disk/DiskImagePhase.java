@@ -28,11 +28,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.Tree;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * bootc-image-builder's role, done by the publisher: a bootable GPT disk image from the
@@ -198,11 +200,12 @@ public final class DiskImagePhase {
         try {
             return make(request);
         } catch (ToolFailedException e) {
-            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.DISK, e);
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
+            // disk.size, disk.formats, disk.kargs of the target
+            throw new InputRejected(Stage.DISK, e.getMessage(), e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.DISK, "cannot write the disk image of " + request.ref() + " "
+            throw new InfrastructureFailure(Stage.DISK, "cannot write the disk image of " + request.ref() + " "
                     + request.commit() + ": " + e, e);
         }
     }
@@ -271,7 +274,8 @@ public final class DiskImagePhase {
         Path repo = sysroot.resolve("ostree/repo");
         if (runner.runAllowingFailure(List.of("ostree", "show", "--repo=" + ostreeRepo, request.commit()), timeout,
                 Map.of(), null).exitCode() != 0) {
-            throw new IllegalArgumentException("commit " + request.commit() + " of " + request.ref()
+            // the publisher made the commit itself just before: its repository lost it
+            throw new InfrastructureFailure(Stage.DISK, "commit " + request.commit() + " of " + request.ref()
                     + " is not in the publisher's OSTree repository " + ostreeRepo);
         }
         runner.run(List.of("ostree", "admin", "init-fs", "--modern", sysroot.toString()), timeout);

@@ -22,9 +22,10 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.debian.bootc.publisher.phase.OstreeLayout;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * The bootc OCI image of a laid-out tree, written into an OCI image layout directory:
@@ -76,10 +77,10 @@ public final class ImagePhase {
         try {
             return write(tree, layout, request);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.IMAGE, "cannot write the image of " + tree + " to " + layout.dir()
+            throw new InfrastructureFailure(Stage.IMAGE, "cannot write the image of " + tree + " to " + layout.dir()
                     + ": " + e, e);
         } catch (ToolFailedException e) {
-            throw new PhaseFailedException(Stage.IMAGE, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.IMAGE, e);
         }
     }
 

@@ -15,10 +15,12 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Pushes an image from the OCI layout to a registry with {@code skopeo copy
@@ -78,7 +80,7 @@ public final class PushPhase {
                         "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), timeout, Map.of(), null);
                 String pushed = Files.readString(digestFile).strip();
                 if (!pushed.equals(image.manifestDigest())) {
-                    throw new PhaseFailedException(Stage.PUSH, "the registry holds " + reference + " as " + pushed
+                    throw new InfrastructureFailure(Stage.PUSH, "the registry holds " + reference + " as " + pushed
                             + ", not the manifest written, " + image.manifestDigest());
                 }
             } finally {
@@ -88,9 +90,9 @@ public final class PushPhase {
                     blobs.size(), bytes);
             return new Result(reference, image.manifestDigest(), bytes, missing.size());
         } catch (ToolFailedException e) {
-            throw new PhaseFailedException(Stage.PUSH, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.PUSH, e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.PUSH, "cannot push " + reference + ": " + e, e);
+            throw new InfrastructureFailure(Stage.PUSH, "cannot push " + reference + ": " + e, e);
         }
     }
 
@@ -120,7 +122,7 @@ public final class PushPhase {
     private String base(String repository) {
         int slash = repository.indexOf('/');
         if (slash < 0) {
-            throw new PhaseFailedException(Stage.PUSH, "image repository \"" + repository
+            throw new InputRejected(Stage.PUSH, "image repository \"" + repository
                     + "\" names no registry (expected registry/name)");
         }
         return (tlsVerify ? "https://" : "http://") + repository.substring(0, slash) + "/v2/" + repository.substring(slash + 1);

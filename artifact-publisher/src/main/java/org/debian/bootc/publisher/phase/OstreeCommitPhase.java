@@ -15,6 +15,10 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Pungi's ostree phase: the laid-out tree committed with {@code ostree commit} to the
@@ -72,9 +76,9 @@ public final class OstreeCommitPhase {
         try {
             return commit(tree, request);
         } catch (ToolFailedException e) {
-            throw new PhaseFailedException(Stage.OSTREE, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.OSTREE, e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.OSTREE, "cannot commit " + tree + " to " + repo + ": " + e, e);
+            throw new InfrastructureFailure(Stage.OSTREE, "cannot commit " + tree + " to " + repo + ": " + e, e);
         }
     }
 
@@ -88,7 +92,7 @@ public final class OstreeCommitPhase {
         Path etc = tree.resolve("etc");
         Path usrEtc = tree.resolve("usr/etc");
         if (Files.exists(usrEtc, LinkOption.NOFOLLOW_LINKS)) {
-            throw new PhaseFailedException(Stage.OSTREE, "the tree already has /usr/etc; the commit's /usr/etc is made from /etc");
+            throw new InputRejected(Stage.OSTREE, "the tree already has /usr/etc; the commit's /usr/etc is made from /etc");
         }
         List<String> command = new ArrayList<>(List.of("ostree", "commit", repoOption, "--branch=" + request.ref(),
                 "--tree=dir=" + tree, "--skip-if-unchanged", "--timestamp=@" + request.timestamp(),
@@ -108,7 +112,7 @@ public final class OstreeCommitPhase {
             Files.move(usrEtc, etc);
         }
         if (!CHECKSUM.matcher(commit).matches()) {
-            throw new PhaseFailedException(Stage.OSTREE, "ostree commit printed \"" + commit + "\", not a commit checksum");
+            throw new InfrastructureFailure(Stage.OSTREE, "ostree commit printed \"" + commit + "\", not a commit checksum");
         }
         boolean created = previous.map(p -> !p.equals(commit)).orElse(true);
         if (created) {

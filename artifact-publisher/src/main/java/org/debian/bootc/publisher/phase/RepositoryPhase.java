@@ -23,6 +23,10 @@ import org.debian.bootc.publisher.Tree;
 import org.debian.bootc.publisher.apt.ArtifactFetcher;
 import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 import org.debian.bootc.publisher.apt.RepositorySigner;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Pungi's createrepo step for Debian: the compose's built {@code .deb}s as an apt
@@ -57,11 +61,12 @@ public final class RepositoryPhase {
         try {
             return make(artifacts, root, suite, architectures);
         } catch (ToolFailedException e) {
-            throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.REPOSITORY, e);
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
+            // an artifact's name, location or digest
+            throw new InputRejected(Stage.REPOSITORY, e.getMessage(), e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.REPOSITORY, "cannot write the apt repository in " + root + ": " + e, e);
+            throw new InfrastructureFailure(Stage.REPOSITORY, "cannot write the apt repository in " + root + ": " + e, e);
         }
     }
 
@@ -116,7 +121,8 @@ public final class RepositoryPhase {
         byte[] key = runner.run(List.of("gpg", "--homedir", home, "--batch", "--export", signer.keyId()),
                 TOOL_TIMEOUT).stdout();
         if (key.length == 0) {
-            throw new IllegalArgumentException("signing key \"" + signer.keyId() + "\" is not in " + home);
+            // the publisher's configuration, not the compose
+            throw new InfrastructureFailure(Stage.REPOSITORY, "signing key \"" + signer.keyId() + "\" is not in " + home);
         }
         Files.write(keyring, key);
         packages.sort(null);

@@ -16,6 +16,9 @@ import org.debian.bootc.publisher.BinaryPackage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
 import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * The root file system, as rpm-ostree's treecompose installs it: mmdebstrap with
@@ -55,9 +58,9 @@ public final class RootfsPhase {
         try {
             return build(request, target);
         } catch (ToolFailedException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.ROOTFS, e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare the root file system " + target + ": " + e, e);
+            throw new InfrastructureFailure(Stage.ROOTFS, "cannot prepare the root file system " + target + ": " + e, e);
         }
     }
 

@@ -27,19 +27,21 @@ import org.debian.bootc.publisher.apt.ArtifactFetcher;
 import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
 import org.debian.bootc.publisher.phase.OstreeLayout;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.RepositoryPhase;
 import org.debian.bootc.publisher.phase.RootfsPhase;
 import org.debian.bootc.publisher.phase.RootfsRequest;
-import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.Tree;
 import org.debian.bootc.publisher.process.ProcessRunner;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.PublishFailure;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Runs the phases for one image, in Pungi's order: the compose's apt repository, the
  * root file system and its OSTree layout, lint, the OSTree commit, the OCI image, the
  * push. A phase that fails stops the rest and surfaces as a
- * {@link PhaseFailedException} naming its stage; lint runs before anything is committed,
+ * {@link PublishFailure} naming its stage; lint runs before anything is committed,
  * so a tree that breaks a rule leaves no commit and no image behind. Before any of it,
  * the input key ({@link InputKey}, {@link InputKeyRecords}) decides whether the ref's last
  * publish can be reused as it is. Plain Java: the service, the tests and the bench
@@ -190,10 +192,10 @@ public final class ImagePublisher {
             return new PublishResult(made.commit(), made.image(), pushed, false, stages,
                     disks(request, made.commit(), stages));
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
+            throw new InfrastructureFailure(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
         } catch (IllegalArgumentException e) {
             // a package name or version of the plan that is not Debian's, an extra repository apt cannot take
-            throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
+            throw new InputRejected(Stage.ROOTFS, e.getMessage(), e);
         } finally {
             try {
                 Tree.deleteRecursively(work);
@@ -233,14 +235,14 @@ public final class ImagePublisher {
         try {
             formats = spec.knownFormats().stream().map(DiskFormat::wireName).toList();
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.DISK, "disk.formats: " + e.getMessage(), e);
+            throw new InputRejected(Stage.DISK, "disk.formats: " + e.getMessage(), e);
         }
         DiskImagePhase.Request diskRequest;
         try {
             diskRequest = new DiskImagePhase.Request(request.target().architecture(), request.target().ostreeRef(),
                     commit.commit(), formats, spec.sizeBytes(), spec.kargs());
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
+            throw new InputRejected(Stage.DISK, e.getMessage(), e);
         }
         stages.add(Stage.DISK);
         return disk.run(diskRequest).images();
@@ -286,11 +288,11 @@ public final class ImagePublisher {
         try {
             archive = URI.create(request.plan().archive());
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "plan.archive \"" + request.plan().archive()
+            throw new InputRejected(Stage.ROOTFS, "plan.archive \"" + request.plan().archive()
                     + "\" is not a URI: " + e.getMessage());
         }
         if (!archive.isAbsolute()) {
-            throw new PhaseFailedException(Stage.ROOTFS, "plan.archive \"" + archive + "\" is not an absolute URI");
+            throw new InputRejected(Stage.ROOTFS, "plan.archive \"" + archive + "\" is not an absolute URI");
         }
         return archive;
     }
@@ -307,7 +309,7 @@ public final class ImagePublisher {
             }
             return release.date();
         } catch (IOException | RuntimeException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "cannot read the Date of " + archive + " dists/"
+            throw new InfrastructureFailure(Stage.ROOTFS, "cannot read the Date of " + archive + " dists/"
                     + request.plan().suite() + "/InRelease for SOURCE_DATE_EPOCH: " + e.getMessage(), e);
         }
     }

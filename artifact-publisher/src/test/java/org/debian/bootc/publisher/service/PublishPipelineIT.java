@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.debian.bootc.events.PublishFault;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
@@ -36,10 +37,10 @@ import org.debian.bootc.publisher.TestArchive;
 import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.image.ImagePhase;
-import org.debian.bootc.publisher.lint.LintFailedException;
+import org.debian.bootc.publisher.failure.LintFailure;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.Stage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
@@ -278,12 +279,13 @@ class PublishPipelineIT {
                 Duration.ofMinutes(1)).stdoutText().strip();
         ComposePlan badPlan = plan("3", List.of());
 
-        LintFailedException e = assertThrows(LintFailedException.class, () -> publisher.publishTree(
+        LintFailure e = assertThrows(LintFailure.class, () -> publisher.publishTree(
                 request("minimal-3-20261125.t.0", badPlan, List.of(hello), List.of("hello")), tree, 1_700_000_000L));
 
         assertEquals(Stage.LINT, e.stage());
         assertEquals(LintPhase.ETC_USRETC, e.rule());
         assertTrue(e.getMessage().startsWith("lint rule etc-usretc:"), e.getMessage());
+        assertEquals(PublishFault.INPUT, e.fault());
         assertEquals(before, runner.run(List.of("ostree", "rev-parse", "--repo=" + publisher.ostreeRepository(), REF),
                 Duration.ofMinutes(1)).stdoutText().strip(), "nothing was committed");
         assertTrue(publisher.ociLayout(badPlan.images().get(0).imageRepository()).manifest("3").isEmpty(),
