@@ -35,6 +35,11 @@ import org.debian.bootc.publisher.failure.Diagnosis;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
 import org.debian.bootc.publisher.failure.InputRejected;
 import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.events.DiskFormat;
+import org.debian.bootc.events.DiskSpec;
+import org.debian.bootc.publisher.phase.OstreeCommitPhase;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 
 /**
  * bootc-image-builder's role, done by the publisher: a bootable GPT disk image from the
@@ -68,7 +73,10 @@ import org.debian.bootc.publisher.failure.Stage;
  * same request again reuses the images (an unchanged compose makes no new disk image),
  * and the newest {@code keepPerRef} keys of a ref are kept.
  */
-public final class DiskImagePhase {
+public final class DiskImagePhase implements Phase {
+
+    /** The disk images of the commit, in the order of the target's formats. */
+    public static final PublishContext.Key<List<Image>> DISKS = new PublishContext.Key<>("disk images");
 
     private static final Logger LOG = Logger.getLogger(DiskImagePhase.class);
 
@@ -184,6 +192,40 @@ public final class DiskImagePhase {
         this.workRoot = workRoot;
         this.timeout = timeout;
         this.keepPerRef = keepPerRef;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.DISK;
+    }
+
+    /** When the target asks for disk images. */
+    @Override
+    public boolean appliesTo(PublishContext context) {
+        return context.target().disk() != null;
+    }
+
+    /**
+     * The target's disk images of the context's commit; images already made of the same
+     * commit and settings are reused, so a publish that reused its commit makes none again.
+     */
+    @Override
+    public void run(PublishContext context) {
+        DiskSpec spec = context.target().disk();
+        List<String> formats;
+        try {
+            formats = spec.knownFormats().stream().map(DiskFormat::wireName).toList();
+        } catch (IllegalArgumentException e) {
+            throw new InputRejected(Stage.DISK, "disk.formats: " + e.getMessage(), e);
+        }
+        Request request;
+        try {
+            request = new Request(context.architecture(), context.target().ostreeRef(),
+                    context.get(OstreeCommitPhase.COMMIT).commit(), formats, spec.sizeBytes(), spec.kargs());
+        } catch (IllegalArgumentException e) {
+            throw new InputRejected(Stage.DISK, e.getMessage(), e);
+        }
+        context.put(DISKS, run(request).images());
     }
 
     /** The key a request's images are kept under. */

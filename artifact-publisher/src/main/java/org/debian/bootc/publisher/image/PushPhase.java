@@ -21,6 +21,8 @@ import org.debian.bootc.publisher.failure.Diagnosis;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
 import org.debian.bootc.publisher.failure.InputRejected;
 import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 
 /**
  * Pushes an image from the OCI layout to a registry with {@code skopeo copy
@@ -31,7 +33,10 @@ import org.debian.bootc.publisher.failure.Stage;
  * When the registry's tag already names the manifest (a {@code HEAD} on it), nothing is
  * sent and skopeo does not run.
  */
-public final class PushPhase {
+public final class PushPhase implements Phase {
+
+    /** What the push sent. */
+    public static final PublishContext.Key<Result> PUSHED = new PublishContext.Key<>("push");
 
     private static final Logger LOG = Logger.getLogger(PushPhase.class);
 
@@ -42,13 +47,34 @@ public final class PushPhase {
     private final ProcessRunner runner;
     private final boolean tlsVerify;
     private final Duration timeout;
+    private final boolean on;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
-    /** @param tlsVerify false for a registry served over plain HTTP (a loopback registry in tests) */
-    public PushPhase(ProcessRunner runner, boolean tlsVerify, Duration timeout) {
+    /**
+     * @param tlsVerify false for a registry served over plain HTTP (a loopback registry in tests)
+     * @param on whether publishes push at all; otherwise the image stays in the OCI layout
+     */
+    public PushPhase(ProcessRunner runner, boolean tlsVerify, Duration timeout, boolean on) {
         this.runner = runner;
         this.tlsVerify = tlsVerify;
         this.timeout = timeout;
+        this.on = on;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.PUSH;
+    }
+
+    @Override
+    public boolean appliesTo(PublishContext context) {
+        return on;
+    }
+
+    /** Pushes the context's image to the target's image repository. */
+    @Override
+    public void run(PublishContext context) {
+        context.put(PUSHED, run(context.get(ImagePhase.IMAGE), context.target().imageRepository()));
     }
 
     public Result run(ImagePhase.Result image, String repository) {

@@ -19,13 +19,15 @@ import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
 import org.debian.bootc.publisher.failure.LintFailure;
 import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 
 /**
  * bootc's fatal lint rules ({@code bootc container lint}), checked on the tree before
  * anything is committed or pushed. The first broken rule stops the publish; the failure
  * names it with bootc's name for it.
  */
-public final class LintPhase {
+public final class LintPhase implements Phase {
 
     /** {@code /var/run} must be a symlink (to {@code ../run}). */
     public static final String VAR_RUN = "var-run";
@@ -46,6 +48,17 @@ public final class LintPhase {
 
     public LintPhase(ProcessRunner runner) {
         this.runner = runner;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.LINT;
+    }
+
+    /** Checks the context's tree, which the rootfs phase laid out. */
+    @Override
+    public void run(PublishContext context) {
+        run(context.tree());
     }
 
     /** Checks every rule in turn; throws {@link LintFailure} for the first one broken. */

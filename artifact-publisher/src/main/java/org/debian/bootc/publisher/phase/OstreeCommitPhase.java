@@ -34,7 +34,10 @@ import org.debian.bootc.publisher.failure.Stage;
  * {@code /etc} over it; the tree (and so the OCI image) keeps {@code /etc}, as bootc
  * expects. The rename is undone whether or not the commit succeeds.
  */
-public final class OstreeCommitPhase {
+public final class OstreeCommitPhase implements Phase {
+
+    /** The ref's commit, for the image and the disk images. */
+    public static final PublishContext.Key<Result> COMMIT = new PublishContext.Key<>("OSTree commit");
 
     private static final Logger LOG = Logger.getLogger(OstreeCommitPhase.class);
     private static final Pattern CHECKSUM = Pattern.compile("[0-9a-f]{64}");
@@ -66,6 +69,19 @@ public final class OstreeCommitPhase {
         this.runner = runner;
         this.repo = repo;
         this.timeout = timeout;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.OSTREE;
+    }
+
+    /** Commits the context's tree to the target's ref, with the kernel version the OSTree layout found. */
+    @Override
+    public void run(PublishContext context) {
+        context.put(COMMIT, run(context.tree(), new Request(context.target().ostreeRef(), context.version(),
+                context.composeId(), context.rebuiltSources(), context.get(RootfsPhase.LAID_OUT).kernelVersion(),
+                context.sourceDateEpoch())));
     }
 
     public Path repo() {

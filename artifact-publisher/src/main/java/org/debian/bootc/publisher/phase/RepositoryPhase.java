@@ -32,9 +32,14 @@ import org.debian.bootc.publisher.failure.Stage;
  * Pungi's createrepo step for Debian: the compose's built {@code .deb}s as an apt
  * repository made by {@code apt-ftparchive}, its Release signed by the configured key
  * ({@code InRelease} clear-signed, {@code Release.gpg} detached), and the key's public
- * part beside it for apt's {@code Signed-By}.
+ * part beside it for apt's {@code Signed-By}. It is made under {@code <aptRoot>/<compose id>}
+ * and kept (it is the compose's, not one image's).
  */
-public final class RepositoryPhase {
+public final class RepositoryPhase implements Phase {
+
+    /** The apt repository of the compose's built packages, for the rootfs phase. */
+    public static final PublishContext.Key<BuiltPackagesAptRepository> REPOSITORY =
+            new PublishContext.Key<>("built-packages apt repository");
 
     private static final Logger LOG = Logger.getLogger(RepositoryPhase.class);
     private static final Pattern DEB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+.~_-]*\\.deb");
@@ -43,11 +48,26 @@ public final class RepositoryPhase {
     private final ProcessRunner runner;
     private final ArtifactFetcher fetcher;
     private final RepositorySigner signer;
+    private final Path aptRoot;
 
-    public RepositoryPhase(ProcessRunner runner, ArtifactFetcher fetcher, RepositorySigner signer) {
+    /** @param aptRoot holds one repository per compose */
+    public RepositoryPhase(ProcessRunner runner, ArtifactFetcher fetcher, RepositorySigner signer, Path aptRoot) {
         this.runner = runner;
         this.fetcher = fetcher;
         this.signer = signer;
+        this.aptRoot = aptRoot;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.REPOSITORY;
+    }
+
+    /** The compose's built packages for the image's architecture (and {@code all}), suite {@code compose}. */
+    @Override
+    public void run(PublishContext context) {
+        context.put(REPOSITORY, run(context.builtPackages(), aptRoot.resolve(context.composeId()), "compose",
+                List.of(context.architecture())));
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.debian.bootc.publisher.phase;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,12 +14,14 @@ import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.events.AptRepository;
 import org.debian.bootc.publisher.BinaryPackage;
 import org.debian.bootc.publisher.process.ProcessRunner;
 import org.debian.bootc.publisher.process.ToolFailedException;
 import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 import org.debian.bootc.publisher.failure.Diagnosis;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
 import org.debian.bootc.publisher.failure.Stage;
 
 /**
@@ -28,7 +32,39 @@ import org.debian.bootc.publisher.failure.Stage;
  * sources name the archive only: the built-packages apt repository is a build input, not
  * something a deployed system can reach.
  */
-public final class RootfsPhase {
+public final class RootfsPhase implements Phase {
+
+    /** The tree in the OSTree layout: its kernel version, for the commit and the image. */
+    public static final PublishContext.Key<OstreeLayout.Result> LAID_OUT = new PublishContext.Key<>("OSTree layout");
+
+    /**
+     * What a root file system is made from.
+     *
+     * @param architecture the Debian architecture of the image
+     * @param archive the Debian archive the plan was resolved against (from the event or configuration)
+     * @param suite the archive's suite, e.g. {@code bookworm}
+     * @param components the archive's components, e.g. {@code [main]}
+     * @param packages the resolved install closure at exact versions
+     * @param builtPackagesRepository the compose's own repository, pinned above the archive (empty: nothing was rebuilt)
+     * @param extraSources further apt one-line sources ({@code deb [signed-by=...] uri suite components})
+     * @param sourceDateEpoch SOURCE_DATE_EPOCH for the tools, so equal inputs give equal trees
+     */
+    public record Request(String architecture, URI archive, String suite, List<String> components,
+            List<BinaryPackage> packages, Optional<BuiltPackagesAptRepository> builtPackagesRepository, List<String> extraSources,
+            long sourceDateEpoch) {
+
+        public Request {
+            if (!archive.isAbsolute()) {
+                throw new IllegalArgumentException("archive \"" + archive + "\" is not an absolute URI");
+            }
+            if (packages.isEmpty()) {
+                throw new IllegalArgumentException("packages is empty: a root file system needs a resolved package set");
+            }
+            components = List.copyOf(components);
+            packages = List.copyOf(packages);
+            extraSources = List.copyOf(extraSources);
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(RootfsPhase.class);
     static final String PIN_FILE = "/etc/apt/preferences.d/50-deb-bootc-compose.pref";
@@ -39,13 +75,16 @@ public final class RootfsPhase {
     private final Optional<Path> archiveKeyring;
     private final Optional<Path> downloadCache;
     private final Duration timeout;
+    private final OstreeLayout layout;
 
     /**
      * @param archiveKeyring the keyring the archive's InRelease is checked against (empty: mmdebstrap's default)
      * @param downloadCache a directory that keeps downloaded .debs between runs (empty: none)
+     * @param layout turns the tree mmdebstrap made into the OSTree layout, the other half of this phase
      */
     public RootfsPhase(ProcessRunner runner, Path workDir, Optional<Path> archiveKeyring, Optional<Path> downloadCache,
-            Duration timeout) {
+            Duration timeout, OstreeLayout layout) {
+        this.layout = layout;
         this.runner = runner;
         this.workDir = workDir;
         this.archiveKeyring = archiveKeyring;
@@ -53,8 +92,53 @@ public final class RootfsPhase {
         this.timeout = timeout;
     }
 
-    /** Builds the root file system in {@code target} (which must not exist yet). */
-    public Path run(RootfsRequest request, Path target) {
+    @Override
+    public Stage stage() {
+        return Stage.ROOTFS;
+    }
+
+    /**
+     * The plan's package set from the plan's archive, its extra repositories and the
+     * built-packages apt repository (when the repository phase made a non-empty one), in
+     * the context's tree, then laid out for OSTree.
+     */
+    @Override
+    public void run(PublishContext context) {
+        Request request;
+        try {
+            request = new Request(context.architecture(), context.archive(), context.plan().suite(), List.of("main"),
+                    context.target().packages().stream()
+                            .map(p -> new BinaryPackage(p.name(), p.version(), p.architecture())).toList(),
+                    context.find(RepositoryPhase.REPOSITORY).filter(r -> !r.packages().isEmpty()),
+                    extraSources(context.plan().extraRepositories(), context.workDir()), context.sourceDateEpoch());
+        } catch (IOException e) {
+            throw new InfrastructureFailure(Stage.ROOTFS, "cannot prepare " + context.workDir() + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            // a package name or version of the plan that is not Debian's, an extra repository apt cannot take
+            throw new InputRejected(Stage.ROOTFS, e.getMessage(), e);
+        }
+        run(request, context.tree());
+        context.put(LAID_OUT, layout.apply(context.tree()));
+    }
+
+    /** One-line apt sources for the plan's extra repositories; an inline key block is written to a file apt reads. */
+    static List<String> extraSources(List<AptRepository> repositories, Path work) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < repositories.size(); i++) {
+            AptRepository r = repositories.get(i);
+            String signedBy = r.signedBy();
+            if (signedBy.startsWith("-----BEGIN")) {
+                Path key = work.resolve("extra-" + i + ".asc");
+                Files.writeString(key, signedBy, StandardCharsets.UTF_8);
+                signedBy = key.toString();
+            }
+            lines.add("deb [signed-by=" + signedBy + "] " + r.uri() + " " + r.suite() + " " + String.join(" ", r.components()));
+        }
+        return lines;
+    }
+
+    /** Builds the root file system in {@code target} (which must not exist yet), without the OSTree layout. */
+    public Path run(Request request, Path target) {
         try {
             return build(request, target);
         } catch (ToolFailedException e) {
@@ -64,7 +148,7 @@ public final class RootfsPhase {
         }
     }
 
-    private Path build(RequestFiles files, RootfsRequest request, Path target) throws IOException {
+    private Path build(RequestFiles files, Request request, Path target) throws IOException {
         List<String> command = new ArrayList<>(List.of("mmdebstrap", "--mode=root", "--variant=custom",
                 "--architectures=" + request.architecture(),
                 "--include=" + String.join(",", selection(request).stream().map(BinaryPackage::pinned).toList()),
@@ -92,7 +176,7 @@ public final class RootfsPhase {
         return target;
     }
 
-    private Path build(RootfsRequest request, Path target) throws IOException {
+    private Path build(Request request, Path target) throws IOException {
         if (Files.exists(target)) {
             throw new IOException(target + " already exists");
         }
@@ -112,7 +196,7 @@ public final class RootfsPhase {
         }
     }
 
-    private String archiveLine(RootfsRequest request) {
+    private String archiveLine(Request request) {
         String options = archiveKeyring.map(k -> "[signed-by=" + k + "] ").orElse("");
         return "deb " + options + request.archive() + " " + request.suite() + " " + String.join(" ", request.components());
     }
@@ -121,7 +205,7 @@ public final class RootfsPhase {
      * The packages mmdebstrap installs: the resolved set, where a package the compose
      * rebuilt is taken at the version in the compose's repository.
      */
-    static List<BinaryPackage> selection(RootfsRequest request) {
+    static List<BinaryPackage> selection(Request request) {
         Map<String, BinaryPackage> chosen = new TreeMap<>();
         for (BinaryPackage p : request.packages()) {
             BinaryPackage rebuilt = request.builtPackagesRepository().flatMap(r -> r.find(p.name())).orElse(p);

@@ -38,7 +38,7 @@ class RepositoryPhaseIT {
     }
 
     private RepositoryPhase phase() {
-        return new RepositoryPhase(new ProcessRunner(dir.resolve("scratch")), new ArtifactFetcher(), signer);
+        return new RepositoryPhase(new ProcessRunner(dir.resolve("scratch")), new ArtifactFetcher(), signer, dir.resolve("apt"));
     }
 
     @Test
@@ -79,7 +79,7 @@ class RepositoryPhaseIT {
     @Test
     void anUnknownSigningKeyIsNamed() {
         RepositoryPhase unknownKey = new RepositoryPhase(new ProcessRunner(dir.resolve("scratch")), new ArtifactFetcher(),
-                new RepositorySigner(signer.gnupgHome(), "0123456789ABCDEF0123456789ABCDEF01234567"));
+                new RepositorySigner(signer.gnupgHome(), "0123456789ABCDEF0123456789ABCDEF01234567"), dir.resolve("apt"));
 
         PublishFailure e = assertThrows(PublishFailure.class,
                 () -> unknownKey.run(debs, dir.resolve("nokey"), "compose", List.of("amd64")));
