@@ -1,6 +1,5 @@
 package org.debian.bootc.publisher.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -18,7 +17,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 import org.debian.bootc.events.DiskImage;
-import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.Event;
@@ -29,6 +27,7 @@ import org.debian.bootc.events.ImagePublishFailed;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TraceParent;
+import org.debian.bootc.messaging.AcknowledgedPublisher;
 import org.debian.bootc.publisher.config.PublisherConfig;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.RepositorySigner;
@@ -62,16 +61,18 @@ public class ComposeBuiltConsumer {
     static final String BYTES_PUSHED = "bootc.publisher.pushed.bytes";
 
     private final EventCodec codec;
+    private final AcknowledgedPublisher publisher;
     private final PublisherConfig config;
     private final MutinyEmitter<ProducerRecord<String, byte[]>> committed;
     private final MutinyEmitter<ProducerRecord<String, byte[]>> failed;
     private final MeterRegistry registry;
 
-    public ComposeBuiltConsumer(EventCodec codec, PublisherConfig config,
+    public ComposeBuiltConsumer(EventCodec codec, AcknowledgedPublisher publisher, PublisherConfig config,
             @Channel("image-committed") MutinyEmitter<ProducerRecord<String, byte[]>> committed,
             @Channel("image-failed") MutinyEmitter<ProducerRecord<String, byte[]>> failed, MeterRegistry registry) {
         this.registry = registry;
         this.codec = codec;
+        this.publisher = publisher;
         this.config = config;
         this.committed = committed;
         this.failed = failed;
@@ -132,11 +133,7 @@ public class ComposeBuiltConsumer {
         registry.counter(IMAGES, "architecture", target.architecture(), "result", result,
                 "stage", outcome instanceof ImagePublishFailed f ? f.stage() : "none").increment();
         MutinyEmitter<ProducerRecord<String, byte[]>> channel = outcome instanceof ImageCommitted ? committed : failed;
-        ProducerRecord<String, byte[]> out = codec.encode(outcome, config.eventSource()).toProducerRecord();
-        if (trace != null) {
-            out.headers().add(CloudEventHeaders.TRACEPARENT, trace.child().toString().getBytes(StandardCharsets.UTF_8));
-        }
-        channel.send(out).await().indefinitely();
+        publisher.send(channel, outcome, config.eventSource(), trace).await().indefinitely();
     }
 
     private ImagePublisher publisher() {

@@ -1,6 +1,5 @@
 package org.debian.bootc.executor.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,12 +8,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import org.debian.bootc.events.ChrootReady;
-import org.debian.bootc.events.CloudEventHeaders;
-import org.debian.bootc.events.Event;
-import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.PackageBuilt;
 import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.executor.config.ExecutorConfig;
+import org.debian.bootc.messaging.AcknowledgedPublisher;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
@@ -30,15 +27,15 @@ public class BuildEventsPublisher {
 
     private final MutinyEmitter<ProducerRecord<String, byte[]>> chrootReady;
     private final MutinyEmitter<ProducerRecord<String, byte[]>> packageBuilt;
-    private final EventCodec codec;
+    private final AcknowledgedPublisher publisher;
     private final ExecutorConfig config;
 
     public BuildEventsPublisher(@Channel("chroot-ready") MutinyEmitter<ProducerRecord<String, byte[]>> chrootReady,
-            @Channel("package-built") MutinyEmitter<ProducerRecord<String, byte[]>> packageBuilt, EventCodec codec,
-            ExecutorConfig config) {
+            @Channel("package-built") MutinyEmitter<ProducerRecord<String, byte[]>> packageBuilt,
+            AcknowledgedPublisher publisher, ExecutorConfig config) {
         this.chrootReady = chrootReady;
         this.packageBuilt = packageBuilt;
-        this.codec = codec;
+        this.publisher = publisher;
         this.config = config;
     }
 
@@ -48,20 +45,11 @@ public class BuildEventsPublisher {
      * @param trace the build task's trace context: the record carries a child of it; none when null
      */
     public void publish(ChrootReady event, TraceParent trace) {
-        send(chrootReady, event, trace);
+        publisher.send(chrootReady, event, config.eventSource(), trace).await().atMost(ACK_TIMEOUT);
     }
 
     /** As {@link #publish(ChrootReady, TraceParent)}. */
     public void publish(PackageBuilt event, TraceParent trace) {
-        send(packageBuilt, event, trace);
-    }
-
-    private void send(MutinyEmitter<ProducerRecord<String, byte[]>> emitter, Event event, TraceParent trace) {
-        ProducerRecord<String, byte[]> record = codec.encode(event, config.eventSource()).toProducerRecord();
-        if (trace != null) {
-            record.headers().add(CloudEventHeaders.TRACEPARENT,
-                    trace.child().toString().getBytes(StandardCharsets.UTF_8));
-        }
-        emitter.send(record).await().atMost(ACK_TIMEOUT);
+        publisher.send(packageBuilt, event, config.eventSource(), trace).await().atMost(ACK_TIMEOUT);
     }
 }

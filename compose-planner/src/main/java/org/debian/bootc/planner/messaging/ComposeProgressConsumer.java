@@ -12,6 +12,7 @@ import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.messaging.OutboxRelay;
 import org.debian.bootc.planner.service.ComposeLifecycle;
 
 import io.quarkus.hibernate.reactive.panache.Panache;

@@ -12,6 +12,7 @@ import org.debian.bootc.events.ComposeRequested;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.messaging.OutboxRelay;
 import org.debian.bootc.planner.config.PlannerConfig;
 import org.debian.bootc.planner.plan.PlanningUnavailable;
 import org.debian.bootc.planner.service.ComposeIntake;

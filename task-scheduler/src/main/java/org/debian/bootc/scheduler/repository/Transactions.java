@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.debian.bootc.messaging.OutboxRelay;
 
-import org.debian.bootc.scheduler.messaging.OutboxRelay;
 
 /**
  * Runs work in one JDBC transaction. A deadlock or serialization failure (two

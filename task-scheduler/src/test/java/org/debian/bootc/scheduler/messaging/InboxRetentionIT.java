@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import org.debian.bootc.events.Topics;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
+import org.debian.bootc.messaging.InboxRetention;
 import org.debian.bootc.scheduler.Fixtures;
 
 import io.quarkus.test.common.TestResourceScope;

@@ -1,4 +1,4 @@
-package org.debian.bootc.planner.messaging;
+package org.debian.bootc.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -16,56 +16,53 @@ import javax.sql.DataSource;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.events.EventCodec;
-import org.debian.bootc.events.Topics;
-import org.debian.bootc.planner.config.MessagingConfig;
-
-import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Publishes committed outbox rows to Kafka and marks them published only once the
- * broker has acknowledged them. Rows are locked with {@code SKIP LOCKED}, so several
- * replicas can relay side by side. A crash after the send and before the mark
- * publishes the row again on the next pass: consumers dedupe by {@code ce_id}.
+ * Publishes committed outbox rows to Kafka on the {@code outbox} channel (the topic is set
+ * per record) and deletes them only once the broker has acknowledged them: from then on
+ * the topic is the record of what was sent, and the table holds only what is still to
+ * send (docs/architecture.md, "Messaging kit"). Rows are locked with {@code SKIP LOCKED},
+ * so several replicas can relay side by side. A crash after the send and before the
+ * delete publishes the row again on the next pass: consumers dedupe by {@code ce_id}.
  */
 @ApplicationScoped
+@IfBuildProperty(name = "bootc.messaging.outbox", stringValue = "enabled")
 public class OutboxRelay {
 
-    static final int HALT_EXIT_CODE = 86;
-    /** Counter of compose status transitions published, tag {@code status} (docs/observability.md). */
-    public static final String STATUS_CHANGES = "bootc.planner.compose.status.changes";
+    /** The exit code of the {@code halt-before-publish} fault point. */
+    public static final int HALT_EXIT_CODE = 86;
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
     private final MutinyEmitter<ProducerRecord<String, byte[]>> emitter;
     private final MessagingConfig config;
-    private final ObjectMapper mapper;
-    private final MeterRegistry registry;
+    private final Instance<OutboxListener> listeners;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
 
     public OutboxRelay(DataSource dataSource, @Channel("outbox") MutinyEmitter<ProducerRecord<String, byte[]>> emitter,
-            MessagingConfig config, EventCodec codec, MeterRegistry registry) {
-        this.registry = registry;
+            MessagingConfig config, Instance<OutboxListener> listeners) {
         this.dataSource = dataSource;
         this.emitter = emitter;
         this.config = config;
-        this.mapper = codec.mapper();
+        this.listeners = listeners;
     }
 
     /** Safety net: picks up rows whose wake-up was lost (e.g. committed by a replica or before a crash). */
@@ -128,12 +125,15 @@ public class OutboxRelay {
                 }
                 List<Uni<Void>> sends = new ArrayList<>(rows.size());
                 for (Row row : rows) {
-                    sends.add(emitter.send(row.toProducerRecord()));
+                    sends.add(emitter.send(TraceHeader.record(row.topic(), row.key(), row.headers(),
+                            row.payload().getBytes(StandardCharsets.UTF_8))));
                 }
                 Uni.join().all(sends).andFailFast().await().atMost(config.outboxSendTimeout());
-                markPublished(connection, rows);
+                deletePublished(connection, rows);
                 connection.commit();
-                rows.forEach(this::countStatusChange);
+                for (Row row : rows) {
+                    listeners.forEach(listener -> listener.published(row.topic(), row.payload()));
+                }
                 return rows.size();
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
@@ -142,29 +142,11 @@ public class OutboxRelay {
         }
     }
 
-    /**
-     * Counts a published compose-status event by its new status: the planner's compose
-     * transitions, counted once committed and sent (a re-send after a crash counts in the
-     * new process, whose counters start at zero).
-     */
-    private void countStatusChange(Row row) {
-        if (!Topics.COMPOSE_STATUS.equals(row.topic())) {
-            return;
-        }
-        String status;
-        try {
-            status = mapper.readTree(row.payload()).path("newStatus").asText("unknown");
-        } catch (Exception e) {
-            status = "unknown";
-        }
-        registry.counter(STATUS_CHANGES, "status", status).increment();
-    }
-
     private List<Row> lockPending(Connection connection) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 select seq, topic, msg_key, headers, payload from outbox
-                where published_at is null order by seq limit ? for update skip locked""")) {
+                order by seq limit ? for update skip locked""")) {
             select.setInt(1, config.outboxBatchSize());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -176,28 +158,21 @@ public class OutboxRelay {
         return rows;
     }
 
-    private Map<String, String> readHeaders(String json) {
+    private static Map<String, String> readHeaders(String json) {
         try {
-            return mapper.readValue(json, HEADERS);
+            return JSON.readValue(json, HEADERS);
         } catch (Exception e) {
             throw new IllegalStateException("outbox headers are not a JSON object of strings: " + json, e);
         }
     }
 
-    private static void markPublished(Connection connection, List<Row> rows) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "update outbox set published_at = now() where seq = any (?)")) {
-            update.setArray(1, connection.createArrayOf("bigint", rows.stream().map(Row::seq).toArray()));
-            update.executeUpdate();
+    private static void deletePublished(Connection connection, List<Row> rows) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("delete from outbox where seq = any (?)")) {
+            delete.setArray(1, connection.createArrayOf("bigint", rows.stream().map(Row::seq).toArray()));
+            delete.executeUpdate();
         }
     }
 
     private record Row(long seq, String topic, String key, Map<String, String> headers, String payload) {
-
-        ProducerRecord<String, byte[]> toProducerRecord() {
-            RecordHeaders kafkaHeaders = new RecordHeaders();
-            headers.forEach((name, value) -> kafkaHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
-            return new ProducerRecord<>(topic, null, key, payload.getBytes(StandardCharsets.UTF_8), kafkaHeaders);
-        }
     }
 }
