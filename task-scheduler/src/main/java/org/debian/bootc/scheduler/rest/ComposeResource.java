@@ -22,12 +22,10 @@ import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.Transactions;
-import org.debian.bootc.scheduler.rest.Views.ComposeSummary;
-import org.debian.bootc.scheduler.rest.Views.Outcome;
-import org.debian.bootc.scheduler.rest.Views.Problem;
+import org.debian.bootc.scheduler.service.Views.ComposeSummary;
 import org.debian.bootc.scheduler.service.TaskQueries;
 import org.debian.bootc.scheduler.service.TaskScheduler;
-import org.debian.bootc.scheduler.service.TaskScheduler.CancelResult;
+import org.debian.bootc.scheduler.service.TaskMachine.CancelResult;
 
 import io.smallrye.common.annotation.Blocking;
 

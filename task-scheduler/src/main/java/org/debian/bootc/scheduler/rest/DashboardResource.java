@@ -14,10 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.debian.bootc.scheduler.repository.TaskRepository.Filter;
-import org.debian.bootc.scheduler.rest.Views.ComposeDetail;
-import org.debian.bootc.scheduler.rest.Views.ComposeSummary;
-import org.debian.bootc.scheduler.rest.Views.TaskDetail;
-import org.debian.bootc.scheduler.rest.Views.TaskSummary;
+import org.debian.bootc.scheduler.service.Views.ComposeDetail;
+import org.debian.bootc.scheduler.service.Views.ComposeSummary;
+import org.debian.bootc.scheduler.service.Views.TaskDetail;
+import org.debian.bootc.scheduler.service.Views.TaskSummary;
 import org.debian.bootc.scheduler.service.TaskLogs;
 import org.debian.bootc.scheduler.service.TaskQueries;
 

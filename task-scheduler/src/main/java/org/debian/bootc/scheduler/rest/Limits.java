@@ -15,7 +15,7 @@ final class Limits {
     static int check(int limit) {
         if (limit < 1 || limit > MAX) {
             throw new BadRequestException(Response.status(400).type(MediaType.APPLICATION_JSON)
-                    .entity(new Views.Problem("limit " + limit + " is out of range: 1 to " + MAX)).build());
+                    .entity(new Problem("limit " + limit + " is out of range: 1 to " + MAX)).build());
         }
         return limit;
     }

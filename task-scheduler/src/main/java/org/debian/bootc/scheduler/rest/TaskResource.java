@@ -17,13 +17,11 @@ import jakarta.ws.rs.core.Response;
 import org.debian.bootc.events.TaskStatus;
 import org.debian.bootc.scheduler.repository.TaskRepository.Filter;
 import org.debian.bootc.scheduler.repository.Transactions;
-import org.debian.bootc.scheduler.rest.Views.Outcome;
-import org.debian.bootc.scheduler.rest.Views.Problem;
-import org.debian.bootc.scheduler.rest.Views.TaskSummary;
+import org.debian.bootc.scheduler.service.Views.TaskSummary;
 import org.debian.bootc.scheduler.service.TaskLogs;
 import org.debian.bootc.scheduler.service.TaskQueries;
 import org.debian.bootc.scheduler.service.TaskScheduler;
-import org.debian.bootc.scheduler.service.TaskScheduler.RetryResult;
+import org.debian.bootc.scheduler.service.TaskMachine.RetryResult;
 
 import io.smallrye.common.annotation.Blocking;
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.debian.bootc.scheduler.config.SchedulerConfig;
-import org.debian.bootc.scheduler.rest.Views.AttemptView;
-import org.debian.bootc.scheduler.rest.Views.TaskDetail;
+import org.debian.bootc.scheduler.service.Views.AttemptView;
+import org.debian.bootc.scheduler.service.Views.TaskDetail;
 
 /**
  * The build log of a task's current attempt, read in pieces so a page can follow it

@@ -18,12 +18,12 @@ import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.TaskRepository;
 import org.debian.bootc.scheduler.repository.TaskRepository.Filter;
 import org.debian.bootc.scheduler.repository.Transactions;
-import org.debian.bootc.scheduler.rest.Views.AttemptView;
-import org.debian.bootc.scheduler.rest.Views.ComposeDetail;
-import org.debian.bootc.scheduler.rest.Views.ComposeSummary;
-import org.debian.bootc.scheduler.rest.Views.DependencyView;
-import org.debian.bootc.scheduler.rest.Views.TaskDetail;
-import org.debian.bootc.scheduler.rest.Views.TaskSummary;
+import org.debian.bootc.scheduler.service.Views.AttemptView;
+import org.debian.bootc.scheduler.service.Views.ComposeDetail;
+import org.debian.bootc.scheduler.service.Views.ComposeSummary;
+import org.debian.bootc.scheduler.service.Views.DependencyView;
+import org.debian.bootc.scheduler.service.Views.TaskDetail;
+import org.debian.bootc.scheduler.service.Views.TaskSummary;
 
 /** Read-only views of composes and tasks for the REST API and the dashboard. */
 @ApplicationScoped

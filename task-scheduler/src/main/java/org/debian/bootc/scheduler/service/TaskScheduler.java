@@ -1,12 +1,12 @@
 package org.debian.bootc.scheduler.service;
 
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,8 +19,6 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.BuildTaskCancelled;
-import org.debian.bootc.events.BuildTaskDispatched;
-import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ChrootReady;
 import org.debian.bootc.events.ComposeBuilt;
 import org.debian.bootc.events.ComposeId;
@@ -28,11 +26,8 @@ import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.ComposePlanned;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.ExecutorHeartbeat;
-import org.debian.bootc.events.InvalidEventException;
 import org.debian.bootc.events.PackageBuildQueued;
 import org.debian.bootc.events.PackageBuilt;
-import org.debian.bootc.events.PackageResult;
-import org.debian.bootc.events.RejectedEventException;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TaskResult;
@@ -44,42 +39,28 @@ import org.debian.bootc.scheduler.Task;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
 import org.debian.bootc.scheduler.messaging.Outbox;
 import org.debian.bootc.scheduler.repository.AttemptRepository;
+import org.debian.bootc.scheduler.repository.AttemptRepository.ContentKey;
 import org.debian.bootc.scheduler.repository.AttemptRepository.Expired;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.ExecutorRepository;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.TaskRepository;
 import org.debian.bootc.scheduler.repository.TaskRepository.Dependency;
+import org.debian.bootc.scheduler.service.TaskMachine.CancelResult;
+import org.debian.bootc.scheduler.service.TaskMachine.RetryResult;
 
 /**
- * The task state machine (docs/task-states.md). Every method runs inside the caller's
- * transaction and first locks the compose row, so the changes to one compose's tasks
- * are serialised however many consumers, timers and REST calls act on it. Every
- * status change writes a {@code task-status} event to the outbox in the same
- * transaction; so do dispatches, cancellations and the hand-off.
+ * The shell of the task state machine (docs/task-states.md): it loads what
+ * {@link TaskMachine} decides on, asks it, and writes what it decided. Every method
+ * runs inside the caller's transaction and first locks the compose row, so the changes
+ * to one compose's tasks are serialised however many consumers, timers and REST calls
+ * act on it. Every status change writes a {@code task-status} event to the outbox in
+ * the same transaction; so do dispatches, cancellations and the hand-off.
  */
 @ApplicationScoped
 public class TaskScheduler {
 
-    /** What a cancel did. */
-    public record CancelResult(Kind kind, int aborted, int stopped, String message) {
-        /** How a cancel request ended. */
-        public enum Kind {
-            CANCELLED, UNKNOWN, ALREADY_CANCELLED, ALREADY_BUILT
-        }
-    }
-
-    /** What a retry did. */
-    public record RetryResult(Kind kind, String message) {
-        /** How a retry request ended. */
-        public enum Kind {
-            RETRIED, UNKNOWN, CONFLICT
-        }
-    }
-
     private static final Logger LOG = Logger.getLogger(TaskScheduler.class);
-    static final String NO_EXECUTOR = "no executor serves ";
-    static final String WAITING_FOR_PLAN = "waiting for the compose's plan (compose-planned)";
 
     private final SchedulerConfig config;
     private final ComposeRepository composes;
@@ -88,6 +69,7 @@ public class TaskScheduler {
     private final ExecutorRepository executors;
     private final Outbox outbox;
     private final ObjectMapper mapper;
+    private final TaskMachine machine;
     private final java.util.Map<String, ComposePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskScheduler(SchedulerConfig config, ComposeRepository composes, TaskRepository tasks,
@@ -99,6 +81,8 @@ public class TaskScheduler {
         this.executors = executors;
         this.outbox = outbox;
         this.mapper = codec.mapper();
+        this.machine = new TaskMachine(new TaskMachine.Rules(config.lease(), config.maxAttempts(),
+                config.retryBackoff(), config.executorWindow()));
     }
 
     // ---------------------------------------------------------------- inputs
@@ -213,11 +197,8 @@ public class TaskScheduler {
         composes.lock(sql, e.composeId().value());
         Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
         Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
-        String late = attempt.endedAt() == null ? null
-                : "chroot-ready arrived late: attempt " + attempt.attempt() + " had already ended ("
-                        + (attempt.endReason() != null ? attempt.endReason() : attempt.result()) + ")";
         attempts.addBuildroot(sql, e.buildrootId().value(), task.taskId(), attempt.attempt(), e.executorId().value(),
-                e.architecture(), e.baseKey(), json(e.installed()), late);
+                e.architecture(), e.baseKey(), json(e.installed()), TaskMachine.lateBuildroot(attempt));
     }
 
     /** package-built: record the attempt's end; apply it only when it is the task's current, live attempt. */
@@ -229,31 +210,33 @@ public class TaskScheduler {
             task = tasks.find(sql, task.taskId()).orElseThrow(); // read again, now that nobody else can change it
         }
         Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
-        if (attempt.result() != null) {
+        Optional<TaskMachine.Built> decided = machine.built(task, attempt, e);
+        if (decided.isEmpty()) {
             LOG.infof("attempt %d of %s already ended with %s; the repeated result changes nothing", attempt.attempt(),
                     task.taskId(), attempt.result());
             return;
         }
-        boolean live = task.status() == TaskStatus.RUNNING && attempt.attempt() == task.currentAttempt()
-                && attempt.endedAt() == null;
+        TaskMachine.Built result = decided.get();
         attempts.recordResult(sql, task.taskId(), attempt.attempt(), e.result().wireName(), e.executorId().value(),
-                e.buildrootId().value(), e.logLocation(), e.logTail(), e.durationMillis(), live,
-                "package-built " + e.result().wireName() + (live ? "" : " (late, not applied)"));
+                e.buildrootId().value(), e.logLocation(), e.logTail(), e.durationMillis(), result.applied(),
+                result.buildrootReason());
         attempts.addArtifacts(sql, task.taskId(), attempt.attempt(), e.artifacts());
-        if (!live) {
+        if (result.end().isEmpty()) {
             LOG.infof("late result %s of attempt %d of %s recorded, not applied (attempt %s; task %s, current attempt %d)",
                     e.result().wireName(), attempt.attempt(), task.taskId(),
                     attempt.endReason() == null ? "not current" : attempt.endReason(), task.status().wireName(),
                     task.currentAttempt());
             return;
         }
-        int n = attempt.attempt();
-        switch (e.result()) {
-            case SUCCESS -> complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.SUCCESS, null);
-            case FAILURE -> complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.FAILURE,
-                    "attempt " + n + " failed to build" + lastLine(e.logTail()));
-            case ERROR -> infrastructureTrouble(sql, compose, task, "attempt " + n + " ended in error" + lastLine(e.logTail()));
-            default -> throw reject("result", e.result().wireName(), "is not a build result the scheduler knows");
+        end(sql, compose, task, result.end().get());
+    }
+
+    /** The current attempt of a running task ended: complete it, or retry it after infrastructure trouble. */
+    private void end(Sql sql, Compose compose, Task task, TaskMachine.End end) throws SQLException {
+        if (end instanceof TaskMachine.End.Complete c) {
+            complete(sql, compose, task, TaskStatus.RUNNING, c.result(), c.reason());
+        } else if (end instanceof TaskMachine.End.Trouble t) {
+            infrastructureTrouble(sql, compose, task, t.what());
         }
     }
 
@@ -265,7 +248,7 @@ public class TaskScheduler {
         List<String> running = e.running().stream().map(TaskId::value).toList();
         List<String> newlyServed = executors.heartbeat(sql, e.executorId().value(), e.architectures(), e.slots(),
                 running, config.executorWindow());
-        attempts.renewLeases(sql, e.executorId().value(), running, Instant.now().plus(config.lease()));
+        attempts.renewLeases(sql, e.executorId().value(), running, machine.renewedLease(Instant.now()));
         return newlyServed;
     }
 
@@ -289,31 +272,17 @@ public class TaskScheduler {
         Compose compose = composes.lock(sql, expired.composeId()).orElseThrow();
         Task task = tasks.find(sql, expired.taskId()).orElseThrow();
         Attempt attempt = attempts.find(sql, expired.taskId(), expired.attempt()).orElseThrow();
-        Instant now = Instant.now();
-        if (task.status() != TaskStatus.RUNNING || task.currentAttempt() != attempt.attempt()
-                || attempt.endedAt() != null || attempt.leaseExpiresAt() == null
-                || attempt.leaseExpiresAt().isAfter(now)) {
-            return; // renewed or ended meanwhile
-        }
-        if (attempt.executorId() == null) {
-            // No executor has taken it yet: its record waits in build-tasks.<arch> behind other builds (or for an
-            // executor to come back), and Kafka keeps it there. A new attempt would only queue a copy behind it
-            // and use up a retry; a long queue would make tasks fail. A free Koji task stays free until a builder
-            // takes it: so does this one, its lease moved on.
-            attempts.extendLease(sql, task.taskId(), attempt.attempt(), now.plus(config.lease()));
+        TaskMachine.Expiry expiry = machine.expire(task, attempt, Instant.now());
+        if (expiry instanceof TaskMachine.Expiry.StillQueued q) {
+            attempts.extendLease(sql, task.taskId(), attempt.attempt(), q.until());
             LOG.infof("attempt %d of %s is still queued on build-tasks.%s since %s: no executor has taken it yet",
                     attempt.attempt(), task.taskId(), task.architecture(), attempt.dispatchedAt());
-            return;
-        }
-        String why = "lease of attempt " + attempt.attempt() + " expired at "
-                + attempt.leaseExpiresAt().truncatedTo(ChronoUnit.SECONDS) + " (held by " + attempt.executorId() + ")";
-        attempts.end(sql, task.taskId(), attempt.attempt(), "superseded: " + why,
-                task.currentAttempt() < config.maxAttempts()
-                        ? "superseded by attempt " + (attempt.attempt() + 1) + ": " + why
-                        : why + "; no attempts left");
-        outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), attempt.attempt(),
-                new ComposeId(task.composeId()), task.architecture(), why + "; a new attempt supersedes it"));
-        infrastructureTrouble(sql, compose, task, why);
+        } else if (expiry instanceof TaskMachine.Expiry.Supersede x) {
+            attempts.end(sql, task.taskId(), attempt.attempt(), x.endReason(), x.buildrootReason());
+            outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), attempt.attempt(),
+                    new ComposeId(task.composeId()), task.architecture(), x.cancelReason()));
+            infrastructureTrouble(sql, compose, task, x.why());
+        } // Unchanged: renewed or ended meanwhile
     }
 
     // ---------------------------------------------------------------- operators
@@ -326,39 +295,33 @@ public class TaskScheduler {
         if (locked.isEmpty()) {
             return new CancelResult(CancelResult.Kind.UNKNOWN, 0, 0, "compose " + composeId + " is unknown");
         }
-        Compose compose = locked.get();
-        if (compose.cancelled()) {
-            return new CancelResult(CancelResult.Kind.ALREADY_CANCELLED, 0, 0, "compose " + composeId
-                    + " was already cancelled at " + compose.cancelledAt() + " by " + compose.cancelledBy());
-        }
-        if (compose.builtAt() != null) {
-            return new CancelResult(CancelResult.Kind.ALREADY_BUILT, 0, 0, "compose " + composeId
-                    + " was already handed off (compose-built, outcome " + compose.outcome() + ")");
+        Optional<CancelResult> refused = TaskMachine.refuseCancel(locked.get());
+        if (refused.isPresent()) {
+            return refused.get();
         }
         composes.cancel(sql, composeId, by, reason);
-        String why = "compose cancelled by " + by + (reason == null ? "" : ": " + reason);
+        String why = TaskMachine.cancelReason(by, reason);
         int aborted = 0;
         int stopped = 0;
         for (Task task : tasks.ofCompose(sql, composeId)) {
-            switch (task.status()) {
-                case PENDING, BLOCKED -> {
+            switch (TaskMachine.cancel(task)) {
+                case ABORT -> {
                     transition(sql, task, task.status(), TaskStatus.ABORTED, null, why, null);
                     aborted++;
                 }
-                case RUNNING -> {
+                case STOP -> {
                     attempts.end(sql, task.taskId(), task.currentAttempt(), "cancelled: " + why, "cancelled: " + why);
                     outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), task.currentAttempt(),
                             new ComposeId(composeId), task.architecture(), why));
                     transition(sql, task, TaskStatus.RUNNING, TaskStatus.ABORTED, null, why, null);
                     stopped++;
                 }
-                default -> {
+                case KEEP -> {
                     // completed and aborted tasks stay as they are
                 }
             }
         }
-        return new CancelResult(CancelResult.Kind.CANCELLED, aborted, stopped,
-                why + ": " + aborted + " waiting task(s) aborted, " + stopped + " running task(s) told to stop");
+        return TaskMachine.cancelled(why, aborted, stopped);
     }
 
     /**
@@ -373,13 +336,9 @@ public class TaskScheduler {
         }
         Compose compose = composes.lock(sql, found.get().composeId()).orElseThrow();
         Task task = tasks.find(sql, taskId).orElseThrow();
-        if (compose.cancelled()) {
-            return new RetryResult(RetryResult.Kind.CONFLICT, "compose " + compose.composeId() + " was cancelled");
-        }
-        if (task.status() != TaskStatus.COMPLETED
-                || (task.result() != TaskResult.FAILURE && task.result() != TaskResult.ERROR)) {
-            return new RetryResult(RetryResult.Kind.CONFLICT, "task " + taskId + " is " + describe(task)
-                    + ": only a task that completed with failure or error can be retried");
+        Optional<RetryResult> refused = TaskMachine.refuseRetry(compose, task);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         if (compose.builtAt() != null) {
             composes.reopen(sql, compose.composeId());
@@ -389,11 +348,10 @@ public class TaskScheduler {
         Task pending = transition(sql, task, TaskStatus.COMPLETED, TaskStatus.PENDING, null,
                 "retry requested by " + by, null);
         pend(sql, compose, pending, TaskStatus.PENDING);
-        return new RetryResult(RetryResult.Kind.RETRIED, "task " + taskId + " will run as attempt "
-                + (task.currentAttempt() + 1));
+        return TaskMachine.retried(task);
     }
 
-    // ---------------------------------------------------------------- the machine
+    // ---------------------------------------------------------------- applying the machine's decisions
 
     /** Gates a new (from null) or blocked task on its dependencies. */
     private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
@@ -403,118 +361,66 @@ public class TaskScheduler {
     /** As above; {@code noDependencies} when the caller knows the task waits for nothing (no query). */
     private void evaluate(Sql sql, Compose compose, Task task, TaskStatus from, boolean noDependencies)
             throws SQLException {
-        if (compose.cancelled()) {
-            transition(sql, task, from, TaskStatus.ABORTED, null, "compose cancelled by " + compose.cancelledBy()
-                    + (compose.cancelReason() == null ? "" : ": " + compose.cancelReason()), null);
-            return;
+        List<Dependency> deps = noDependencies || compose.cancelled() ? List.of()
+                : tasks.dependencies(sql, task.taskId());
+        TaskMachine.Gate gate = machine.gate(compose, deps);
+        if (gate instanceof TaskMachine.Gate.Abort a) {
+            transition(sql, task, from, TaskStatus.ABORTED, null, a.reason(), null);
+        } else if (gate instanceof TaskMachine.Gate.Skip s) {
+            complete(sql, compose, task, from, TaskResult.SKIPPED, s.reason());
+        } else if (gate instanceof TaskMachine.Gate.Block b && from == TaskStatus.BLOCKED) {
+            tasks.setState(sql, task.taskId(), TaskStatus.BLOCKED, null, b.reason(), null); // only the reason changes
+        } else if (gate instanceof TaskMachine.Gate.Block b) {
+            transition(sql, task, from, TaskStatus.BLOCKED, null, b.reason(), null);
+        } else {
+            pend(sql, compose, task, from);
         }
-        List<Dependency> deps = noDependencies ? List.of() : tasks.dependencies(sql, task.taskId());
-        for (Dependency dep : deps) {
-            if (dep.status() == TaskStatus.ABORTED
-                    || (dep.status() == TaskStatus.COMPLETED && dep.result() != TaskResult.SUCCESS)) {
-                complete(sql, compose, task, from, TaskResult.SKIPPED, "dependency " + dep.taskId() + " "
-                        + (dep.status() == TaskStatus.ABORTED ? "was aborted" : "completed with "
-                                + dep.result().wireName()));
-                return;
-            }
-        }
-        List<String> waiting = deps.stream()
-                .filter(d -> d.status() != TaskStatus.COMPLETED || d.result() != TaskResult.SUCCESS)
-                .map(Dependency::taskId).toList();
-        if (!waiting.isEmpty()) {
-            String reason = "waiting for " + String.join(", ", waiting.subList(0, Math.min(3, waiting.size())))
-                    + (waiting.size() > 3 ? " and " + (waiting.size() - 3) + " more" : "");
-            if (from == TaskStatus.BLOCKED) {
-                tasks.setState(sql, task.taskId(), TaskStatus.BLOCKED, null, reason, null);
-            } else {
-                transition(sql, task, from, TaskStatus.BLOCKED, null, reason, null);
-            }
-            return;
-        }
-        pend(sql, compose, task, from);
     }
 
     /**
-     * A task whose dependencies are done: dispatch it now, or keep it pending with the
-     * reason it cannot go yet (no plan, backoff, no executor for its architecture).
+     * A task whose dependencies are done: reuse its content key's success, dispatch it now,
+     * or keep it pending with the reason it cannot go yet.
      */
     private void pend(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
-        // Unchanged inputs are never built twice: reuse a success, or wait for the build in flight.
-        AttemptRepository.ContentKey others = attempts.contentKey(sql, task.contentKey(), task.taskId());
-        Optional<Attempt> reuse = others.reusable();
-        if (reuse.isPresent()) {
-            Attempt source = reuse.get();
-            int n = task.currentAttempt() + 1;
-            attempts.reused(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), source);
-            tasks.setCurrentAttempt(sql, task.taskId(), n);
-            complete(sql, compose, task.withAttempt(n), from, TaskResult.SUCCESS, "content key "
-                    + task.contentKey().substring(0, 12) + " was built by " + source.taskId() + " attempt "
-                    + source.attempt() + ": its artifacts are reused, nothing is rebuilt");
-            return;
+        ContentKey others = attempts.contentKey(sql, task.contentKey(), task.taskId());
+        Set<String> served = Set.copyOf(executors.servedCached(sql, config.executorWindow()));
+        TaskMachine.Next next = machine.next(compose, task, from, others, served, Instant.now());
+        if (next instanceof TaskMachine.Next.Reuse r) {
+            attempts.reused(sql, task.taskId(), r.attempt(), r.supersedes(), r.source());
+            tasks.setCurrentAttempt(sql, task.taskId(), r.attempt());
+            complete(sql, compose, task.withAttempt(r.attempt()), from, TaskResult.SUCCESS, r.reason());
+        } else if (next instanceof TaskMachine.Next.Wait w && w.announce()) {
+            transition(sql, task, from, TaskStatus.PENDING, null, w.reason(), task.notBefore());
+        } else if (next instanceof TaskMachine.Next.Dispatch d) {
+            dispatch(sql, compose, task, from, d);
         }
-        String blocker = null;
-        Optional<String> twin = others.buildingTask();
-        if (twin.isPresent()) {
-            blocker = "waiting for " + twin.get() + ", which is building the same content key "
-                    + task.contentKey().substring(0, 12) + ": its result is reused if it succeeds";
-        } else if (!compose.planned()) {
-            blocker = WAITING_FOR_PLAN;
-        } else if (task.notBefore() != null && task.notBefore().isAfter(Instant.now())) {
-            blocker = task.reason();
-        } else if (!executors.servedCached(sql, config.executorWindow()).contains(task.architecture())) {
-            blocker = NO_EXECUTOR + task.architecture() + " (none heartbeated within "
-                    + config.executorWindow().toSeconds() + " s)";
-        }
-        if (blocker != null) {
-            if (from != TaskStatus.PENDING || !blocker.equals(task.reason())) {
-                transition(sql, task, from, TaskStatus.PENDING, null, blocker, task.notBefore());
-            }
-            return;
-        }
-        // A new or blocked task that can go at once was never pending in any committed state: its row is
-        // written once, as running, and it gets one task-status event, from what it was to running.
-        dispatch(sql, compose, task, from);
     }
 
     /**
      * Dispatches the task's next attempt; {@code from} is the status the task-status event
      * names as the old one (pending, or blocked or none for a task that goes at once).
      */
-    private void dispatch(Sql sql, Compose compose, Task task, TaskStatus from) throws SQLException {
-        int n = task.currentAttempt() + 1;
-        Instant lease = Instant.now().plus(config.lease());
-        attempts.dispatched(sql, task.taskId(), n, task.currentAttempt() == 0 ? null : task.currentAttempt(), lease);
-        Task running = task.withAttempt(n);
-        ComposePlan plan = plan(sql, compose);
-        outbox.enqueue(sql, task.composeId(), new BuildTaskDispatched(new TaskId(task.taskId()), n,
-                new ComposeId(task.composeId()),
-                read(task.sourcePackage(), SourcePackage.class), task.architecture(), task.suite(),
-                task.archive() != null ? task.archive() : plan.archive(),
-                task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
-                BuildType.fromWireName(task.buildType()), task.buildProfile(), task.contentKey(), lease,
-                plan.extraRepositories()));
-        String reason = (from == TaskStatus.BLOCKED ? "every dependency completed with success; " : "")
-                + "attempt " + n + " dispatched to build-tasks." + task.architecture()
-                + (n > 1 ? ", superseding attempt " + (n - 1) : "");
-        tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, reason, null, n);
+    private void dispatch(Sql sql, Compose compose, Task task, TaskStatus from, TaskMachine.Next.Dispatch d)
+            throws SQLException {
+        attempts.dispatched(sql, task.taskId(), d.attempt(), d.supersedes(), d.leaseExpiresAt());
+        outbox.enqueue(sql, task.composeId(), TaskMachine.dispatchEvent(task, d,
+                read(task.sourcePackage(), SourcePackage.class), plan(sql, compose)));
+        tasks.setState(sql, task.taskId(), TaskStatus.RUNNING, null, d.reason(), null, d.attempt());
         attempts.noteRunning(sql, task.contentKey(), task.taskId());
-        announce(sql, running, from, TaskStatus.RUNNING, null, reason, null);
+        announce(sql, task.withAttempt(d.attempt()), from, TaskStatus.RUNNING, null, d.reason(), null);
     }
 
     /** An error result or an expired lease: a new attempt after a backoff, or completed with error. */
     private void infrastructureTrouble(Sql sql, Compose compose, Task task, String what) throws SQLException {
-        int n = task.currentAttempt();
-        if (n >= config.maxAttempts()) {
-            complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.ERROR, what + "; no attempts left (max-attempts "
-                    + config.maxAttempts() + ")");
-            return;
-        }
-        Duration backoff = config.retryBackoff().multipliedBy(1L << Math.min(20, n - 1));
-        Instant notBefore = Instant.now().plus(backoff);
-        Task pending = transition(sql, task, TaskStatus.RUNNING, TaskStatus.PENDING, null, what + "; attempt "
-                + (n + 1) + " not before " + notBefore.truncatedTo(ChronoUnit.MILLIS), notBefore);
-        if (backoff.isZero()) {
-            pend(sql, compose, pending, TaskStatus.PENDING);
+        TaskMachine.Retry retry = machine.trouble(task, what, Instant.now());
+        if (retry instanceof TaskMachine.Retry.GiveUp g) {
+            complete(sql, compose, task, TaskStatus.RUNNING, TaskResult.ERROR, g.reason());
+        } else if (retry instanceof TaskMachine.Retry.Backoff b) {
+            Task pending = transition(sql, task, TaskStatus.RUNNING, TaskStatus.PENDING, null, b.reason(),
+                    b.notBefore());
+            if (b.atOnce()) {
+                pend(sql, compose, pending, TaskStatus.PENDING);
+            }
         }
     }
 
@@ -535,8 +441,7 @@ public class TaskScheduler {
     private void unskip(Sql sql, String taskId) throws SQLException {
         for (String dependentId : tasks.dependents(sql, taskId)) {
             Optional<Task> dependent = tasks.find(sql, dependentId);
-            if (dependent.isPresent() && dependent.get().status() == TaskStatus.COMPLETED
-                    && dependent.get().result() == TaskResult.SKIPPED) {
+            if (dependent.isPresent() && TaskMachine.unskips(dependent.get())) {
                 transition(sql, dependent.get(), TaskStatus.COMPLETED, TaskStatus.BLOCKED, null,
                         "waiting for " + taskId + " (retried)", null);
                 unskip(sql, dependentId);
@@ -571,7 +476,7 @@ public class TaskScheduler {
     /** When every task of a planned compose is terminal, hand it off: compose-built, with the failable verdict. */
     private void handOffIfDone(Sql sql, Compose compose) throws SQLException {
         compose = composes.find(sql, compose.composeId()).orElseThrow();
-        if (!compose.planned() || compose.builtAt() != null || compose.cancelled()) {
+        if (!TaskMachine.awaitsHandOff(compose)) {
             return;
         }
         Optional<ComposeBuilt> handoff = handOff(sql, compose);
@@ -585,8 +490,7 @@ public class TaskScheduler {
         } catch (IllegalArgumentException e) {
             // The event cannot be written (a big compose's results are over compose-built-max-bytes). The result
             // that completed the compose must still be applied, so the compose records why it was not handed off.
-            String why = "compose-built could not be written: " + e.getMessage()
-                    + "; its content is at GET /api/composes/" + compose.composeId() + "/results";
+            String why = TaskMachine.handOffError(compose, e.getMessage());
             composes.handoffFailed(sql, compose.composeId(), why);
             LOG.errorf("compose %s is done (outcome %s) but not handed off: %s", compose.composeId(),
                     built.outcome().wireName(), why);
@@ -620,21 +524,16 @@ public class TaskScheduler {
             return Optional.empty(); // some announced tasks have not arrived yet
         }
         List<String> expected = composes.expectedTasks(sql, compose.composeId());
+        List<Task> all = tasks.ofCompose(sql, compose.composeId());
         Set<String> announced = new HashSet<>(expected);
-        List<PackageResult> results = new ArrayList<>();
-        for (Task task : tasks.ofCompose(sql, compose.composeId())) {
-            if (!announced.contains(task.taskId())) {
-                continue;
+        Map<String, List<ArtifactRef>> artifacts = new HashMap<>();
+        for (Task task : all) {
+            if (announced.contains(task.taskId()) && task.currentAttempt() != 0
+                    && task.result() == TaskResult.SUCCESS) {
+                artifacts.put(task.taskId(), attempts.artifacts(sql, task.taskId(), task.currentAttempt()));
             }
-            List<ArtifactRef> artifacts = task.currentAttempt() == 0 ? List.of()
-                    : attempts.artifacts(sql, task.taskId(), task.currentAttempt());
-            TaskResult result = task.result() != null ? task.result() : TaskResult.SKIPPED;
-            results.add(new PackageResult(new TaskId(task.taskId()), task.source(), task.version(),
-                    task.architecture(), result, result == TaskResult.SUCCESS ? artifacts : List.of()));
         }
-        ComposePlan plan = plan(sql, compose);
-        return Optional.of(new ComposeBuilt(new ComposeId(compose.composeId()), results,
-                plan.failable().judge(results), plan));
+        return TaskMachine.handOff(compose, expected, all, artifacts, plan(sql, compose));
     }
 
     /** Changes a task's status (or only its reason) and writes the task-status event. */
@@ -658,20 +557,11 @@ public class TaskScheduler {
     // ---------------------------------------------------------------- helpers
 
     private Task known(Sql sql, String taskId, String composeId) throws SQLException {
-        Task task = tasks.find(sql, taskId)
-                .orElseThrow(() -> reject("taskId", taskId, "is unknown to the scheduler"));
-        if (!task.composeId().equals(composeId)) {
-            throw reject("composeId", composeId, "does not match task " + taskId + ", which belongs to compose "
-                    + task.composeId());
-        }
-        return task;
+        return TaskMachine.known(tasks.find(sql, taskId), taskId, composeId);
     }
 
     private Attempt dispatchedAttempt(Sql sql, Task task, int attempt) throws SQLException {
-        return attempts.find(sql, task.taskId(), attempt)
-                .filter(a -> a.dispatchedAt() != null)
-                .orElseThrow(() -> reject("attempt", String.valueOf(attempt), "was never dispatched for task "
-                        + task.taskId() + " (its current attempt is " + task.currentAttempt() + ")"));
+        return TaskMachine.dispatched(task, attempt, attempts.find(sql, task.taskId(), attempt));
     }
 
     /** A compose's plan never changes once planned: parsed once per compose, not per dispatch. */
@@ -687,23 +577,6 @@ public class TaskScheduler {
         }
         plans.put(compose.composeId(), plan);
         return plan;
-    }
-
-    private static String describe(Task task) {
-        return task.status().wireName() + (task.result() == null ? "" : " with " + task.result().wireName());
-    }
-
-    private static String lastLine(String logTail) {
-        if (logTail == null || logTail.isBlank()) {
-            return "";
-        }
-        String[] lines = logTail.strip().split("\n");
-        String last = lines[lines.length - 1].strip();
-        return ": " + (last.length() > 200 ? last.substring(0, 200) + "…" : last);
-    }
-
-    private static RejectedEventException reject(String field, String value, String why) {
-        return new RejectedEventException(new InvalidEventException(field + " '" + value + "' " + why));
     }
 
     private String json(Object value) {

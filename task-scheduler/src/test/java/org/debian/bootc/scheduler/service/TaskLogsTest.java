@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.debian.bootc.scheduler.config.SchedulerConfig;
-import org.debian.bootc.scheduler.rest.Views.AttemptView;
-import org.debian.bootc.scheduler.rest.Views.TaskDetail;
-import org.debian.bootc.scheduler.rest.Views.TaskSummary;
+import org.debian.bootc.scheduler.service.Views.AttemptView;
+import org.debian.bootc.scheduler.service.Views.TaskDetail;
+import org.debian.bootc.scheduler.service.Views.TaskSummary;
 import org.debian.bootc.scheduler.service.TaskLogs.Source;
 import org.debian.bootc.scheduler.service.TaskLogs.UnreadableLogException;
 

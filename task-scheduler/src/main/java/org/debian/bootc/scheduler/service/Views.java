@@ -1,4 +1,4 @@
-package org.debian.bootc.scheduler.rest;
+package org.debian.bootc.scheduler.service;
 
 import java.time.Instant;
 import java.util.List;
@@ -96,13 +96,5 @@ public final class Views {
     public record TaskDetail(TaskSummary task, String suite, String buildType, String buildProfile,
             String contentKey, Instant createdAt, Instant completedAt, List<DependencyView> waitsFor,
             List<String> dependents, List<AttemptView> attempts) {
-    }
-
-    /** The answer to a mutating call. */
-    public record Outcome(String message) {
-    }
-
-    /** An error answer. */
-    public record Problem(String error) {
     }
 }

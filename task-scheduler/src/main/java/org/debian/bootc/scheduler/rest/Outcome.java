@@ -1,0 +1,5 @@
+package org.debian.bootc.scheduler.rest;
+
+/** The answer to a mutating call. */
+public record Outcome(String message) {
+}

@@ -1,0 +1,5 @@
+package org.debian.bootc.scheduler.rest;
+
+/** An error answer. */
+public record Problem(String error) {
+}
