@@ -114,12 +114,12 @@ public final class BuildrootFactory {
      * @param aptCache the package cache shared by every build (on the same file system as the buildroots): the
      *        buildroot's {@code /var/cache/apt/archives} starts with hard links to its packages, and
      *        {@link Buildroot#shareDownloads} adds what apt fetched
-     * @param composeRepository a flat apt repository of the compose's own packages, bound read-only at
+     * @param composeAptRepository a flat apt repository of the compose's own packages, bound read-only at
      *        {@code /srv/compose-repo}
      */
-    public Buildroot create(BuildrootId id, BaseChrootCache.Lease base, Path aptCache, Optional<Path> composeRepository,
+    public Buildroot create(BuildrootId id, BaseChrootCache.Lease base, Path aptCache, Optional<Path> composeAptRepository,
             LogSink log) {
-        return create(id, base, Optional.empty(), aptCache, composeRepository, log);
+        return create(id, base, Optional.empty(), aptCache, composeAptRepository, log);
     }
 
     /**
@@ -128,7 +128,7 @@ public final class BuildrootFactory {
      * buildroot owns the layer too.
      */
     public Buildroot create(BuildrootId id, BaseChrootCache.Lease base, Optional<BuildDepsLayers.Layer> layer,
-            Path aptCache, Optional<Path> composeRepository, LogSink log) {
+            Path aptCache, Optional<Path> composeAptRepository, LogSink log) {
         Path root = dir.resolve(id.value());
         Process holder = null;
         try {
@@ -164,7 +164,7 @@ public final class BuildrootFactory {
             List<String> setup = new ArrayList<>(buildroot.enter());
             setup.addAll(List.of("/bin/sh", "-c", SETUP, "setup", buildroot.merged().toString(), lower,
                     root.resolve("upper").toString(), root.resolve("work").toString(), buildroot.buildDir().toString(),
-                    aptCache.toString(), composeRepository.map(Path::toString).orElse(""),
+                    aptCache.toString(), composeAptRepository.map(Path::toString).orElse(""),
                     userns.isPresent() ? ",userxattr" : "", root.resolve("apt").toString()));
             runner.run(Command.of(setup).withTimeout(setupTimeout), log);
             return buildroot;

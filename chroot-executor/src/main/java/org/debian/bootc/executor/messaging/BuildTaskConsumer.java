@@ -85,6 +85,7 @@ public class BuildTaskConsumer {
             reported.record(built);
             metrics.built(task.architecture(), o.result().wireName(), Duration.ofMillis(o.durationMillis()),
                     ready.get(), o.baseMade());
+            metrics.stages(task.architecture(), o.stageDurations());
             LOG.infof("task %s attempt %d: %s in %d ms", task.taskId(), task.attempt(), o.result().wireName(),
                     o.durationMillis());
         });

@@ -1,6 +1,7 @@
 package org.debian.bootc.executor.service;
 
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,6 +21,11 @@ public class BuildMetrics {
     public static final String RUNNING = "bootc.executor.builds.running";
     /** Counter of base chroots taken from the cache ({@code result=hit}) or made ({@code result=miss}). */
     public static final String BASE_CACHE = "bootc.executor.base.cache";
+    /**
+     * Timer of one stage of an attempt; tags {@code architecture}, {@code stage} ({@link BuildStage#label()},
+     * as the build log names it). A failed stage is timed too: its duration is what the attempt spent on it.
+     */
+    public static final String STAGE = "bootc.executor.stage";
 
     private final MeterRegistry registry;
 
@@ -32,6 +38,13 @@ public class BuildMetrics {
     public void chrootReady(String architecture, Duration elapsed) {
         Timer.builder(CHROOT_READY).description("From taking a build task to its chroot being ready")
                 .tag("architecture", architecture).register(registry).record(elapsed);
+    }
+
+    /** Records how long each stage of an attempt took ({@link BuildOutcome#stageDurations()}). */
+    public void stages(String architecture, Map<BuildStage, Duration> durations) {
+        durations.forEach((stage, took) -> Timer.builder(STAGE)
+                .description("One stage of a build attempt, as the build log names it")
+                .tag("architecture", architecture).tag("stage", stage.label()).register(registry).record(took));
     }
 
     /**

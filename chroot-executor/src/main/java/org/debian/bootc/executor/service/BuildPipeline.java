@@ -21,13 +21,11 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.events.ArtifactRef;
-import org.debian.bootc.events.BuildResult;
-import org.debian.bootc.events.InstalledPackage;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.artifact.ArtifactStore;
-import org.debian.bootc.executor.artifact.ComposeRepositories;
+import org.debian.bootc.executor.artifact.ComposeAptRepositories;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BaseKey;
 import org.debian.bootc.executor.buildroot.BuildDepsKey;
@@ -36,10 +34,7 @@ import org.debian.bootc.executor.buildroot.Buildroot;
 import org.debian.bootc.executor.buildroot.BuildrootFactory;
 import org.debian.bootc.executor.buildroot.ChrootCommand;
 import org.debian.bootc.executor.failure.BuildFailure;
-import org.debian.bootc.executor.failure.BuildTimeout;
-import org.debian.bootc.executor.failure.Cancelled;
 import org.debian.bootc.executor.failure.ConfigError;
-import org.debian.bootc.executor.failure.Interrupted;
 import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.PackageManagerError;
 import org.debian.bootc.executor.failure.RootError;
@@ -48,10 +43,11 @@ import org.debian.bootc.executor.process.CommandResult;
 import org.debian.bootc.executor.source.SourceFetcher;
 
 /**
- * One build attempt, stage by stage as debusine's external tasks run: fetch the
- * source → base chroot → buildroot → build-deps → {@code chroot-ready} → build
- * (no network, unprivileged) → results to the artifact store → clean up. Each
- * stage is logged with its duration; every way it can go wrong ends as one
+ * Runs a build attempt's {@link BuildStage}s in order, as debusine's external tasks run:
+ * fetch the source → base chroot → buildroot → build-deps → {@code chroot-ready} → build
+ * (no network, unprivileged) → results to the artifact store → clean up. Each stage is a
+ * short method over the {@link BuildAttempt}, which carries what one stage leaves for the
+ * next; each is logged with its duration; every way it can go wrong ends as one
  * {@link BuildFailure}.
  */
 public final class BuildPipeline {
@@ -94,13 +90,13 @@ public final class BuildPipeline {
     private final BuildrootFactory buildroots;
     private final SourceFetcher sources;
     private final ArtifactStore store;
-    private final ComposeRepositories composeRepositories;
+    private final ComposeAptRepositories composeAptRepositories;
     private final ScheduledExecutorService watchdog;
     private final BuildDepsLayers layers;
 
     /** @param layers build-deps layers over the bases ({@link BuildDepsLayers}; 0 per base: none) */
     public BuildPipeline(Settings settings, ArchiveResolver archives, BaseChrootCache bases, BuildrootFactory buildroots,
-            SourceFetcher sources, ArtifactStore store, ComposeRepositories composeRepositories,
+            SourceFetcher sources, ArtifactStore store, ComposeAptRepositories composeAptRepositories,
             ScheduledExecutorService watchdog, BuildDepsLayers layers) {
         this.layers = layers;
         this.settings = settings;
@@ -109,7 +105,7 @@ public final class BuildPipeline {
         this.buildroots = buildroots;
         this.sources = sources;
         this.store = store;
-        this.composeRepositories = composeRepositories;
+        this.composeAptRepositories = composeAptRepositories;
         this.watchdog = watchdog;
     }
 
@@ -129,122 +125,148 @@ public final class BuildPipeline {
      *        exception from it (chroot-ready not acknowledged) ends the attempt with {@code error}
      */
     public BuildOutcome run(BuildRequest request, RunningBuild running, Consumer<ChrootInfo> onReady) {
-        long started = System.nanoTime();
-        List<ArtifactRef> artifacts = new ArrayList<>();
-        Optional<BuildFailure> failure = Optional.empty();
-        int[] downloaded = {0};
-        boolean baseMade = false;
-        Path downloads = settings.downloadsDir().resolve(running.buildrootId().value());
-        BuildLog log = new BuildLog(logFile(request.taskId(), request.attempt()), settings.tailLines());
+        BuildAttempt attempt = new BuildAttempt(request, running,
+                new BuildLog(logFile(request.taskId(), request.attempt()), settings.tailLines()),
+                settings.downloadsDir().resolve(running.buildrootId().value()));
         long untilDeadline = Math.max(1, Duration.between(Instant.now(), running.deadline()).toMillis());
         ScheduledFuture<?> timer = watchdog.schedule(running::timeOut, untilDeadline, TimeUnit.MILLISECONDS);
         try {
-            header(request, running, log);
-            stopIfAsked(running);
-            Path dsc = stage(log, "fetch source", () -> sources.fetch(request.source(), downloads, log));
-            stopIfAsked(running);
-            BaseChrootCache.Lease lease = stage(log, "base chroot", () -> bases.acquire(baseKey(request, log), log));
-            baseMade = lease.made();
-            // looked at once: what apt sees in this build, and whether a build-deps layer may stand for it
-            Optional<Path> composeRepository = composeRepositories.of(request.composeId());
-            Optional<BuildDepsKey> depsKey = buildDepsKey(request, lease, dsc, composeRepository, log);
-            try (Buildroot root = stage(log, "buildroot", () -> buildroots.create(running.buildrootId(), lease,
-                    depsKey.flatMap(k -> layers.acquire(lease, k)), settings.aptCache(), composeRepository, log))) {
-                running.attach(root);
-                moveInto(downloads, root.buildDir());
-                root.layer().ifPresent(l -> log.line("build-deps layer " + l.id()
-                        + " is cached: stacked over the base"));
-                boolean[] installed = {false};
-                // dpkg-query's answer when it is already known (the base and any layer never change)
-                String[] packages = {null};
-                downloaded[0] = stage(log, "build-deps", () -> {
-                    Optional<String> known = knownSatisfied(root, lease, depsKey, log);
-                    if (known.isPresent()) {
-                        packages[0] = known.get();
-                        return 0;
-                    }
-                    if (satisfiedByTheChroot(root, request, running, dsc, log)) {
-                        // the base's own answer only: over a layer (whose record could not be read) it is the layer's
-                        if (depsKey.isPresent() && root.layer().isEmpty()) {
-                            packages[0] = dpkgQuery(root, running);
-                            layers.recordSatisfiedByBase(lease, depsKey.get(), packages[0]);
-                        }
-                        return 0;
-                    }
-                    try {
-                        installed[0] = true;
-                        return installBuildDeps(root, request, running, dsc, composeRepository, log);
-                    } finally {
-                        shareDownloads(root, log);
-                    }
-                });
-                if (installed[0] && depsKey.isPresent() && root.layer().isEmpty()) {
-                    packages[0] = dpkgQuery(root, running);
-                    stage(log, "build-deps layer", () -> layers.capture(lease, depsKey.get(), root, packages[0], log));
-                }
-                ChrootInfo info = stage(log, "chroot-ready", () -> {
-                    ChrootInfo ready = new ChrootInfo(root.id(), lease.id(),
-                            DpkgQuery.parse(packages[0] != null ? packages[0] : dpkgQuery(root, running)));
-                    log.line(ready.installed().size() + " packages installed in buildroot " + root.id());
-                    try {
-                        onReady.accept(ready);
-                    } catch (RuntimeException e) {
-                        throw new RootError("chroot-ready was not acknowledged: " + e.getMessage(), List.of(), e);
-                    }
-                    return ready;
-                });
-                stage(log, "build", () -> build(root, request, running, dsc, log));
-                artifacts.addAll(stage(log, "results", () -> results(root, request, log)));
-                LOG.debugf("build %s attempt %d in buildroot %s done", request.taskId(), request.attempt(),
-                        info.buildrootId());
-            }
+            runStages(attempt, onReady);
         } catch (BuildFailure e) {
-            failure = Optional.of(e);
+            attempt.failed(e, settings.buildTimeout());
         } catch (RuntimeException e) {
             LOG.errorf(e, "build %s attempt %d: unexpected failure", request.taskId(), request.attempt());
-            failure = Optional.of(new RootError("unexpected: " + e, List.of(), e));
+            attempt.failed(new RootError("unexpected: " + e, List.of(), e), settings.buildTimeout());
         } finally {
             timer.cancel(false);
-            deleteQuietly(downloads);
+            deleteQuietly(attempt.downloads());
         }
-        if (failure.isPresent() && running.cancelReason().isPresent()) {
-            failure = Optional.of(new Cancelled("cancelled: " + running.cancelReason().get(),
-                    failure.get().lastLines(), failure.get()));
-        } else if (failure.isPresent() && running.interruptReason().isPresent()) {
-            failure = Optional.of(new Interrupted("interrupted: " + running.interruptReason().get(),
-                    failure.get().lastLines(), failure.get()));
-        } else if (failure.isPresent() && running.timedOut()) {
-            failure = Optional.of(new BuildTimeout("the build ran past its limit of "
-                    + settings.buildTimeout().toSeconds() + " s and was killed", failure.get().lastLines(),
-                    failure.get()));
+        return end(attempt);
+    }
+
+    private void runStages(BuildAttempt attempt, Consumer<ChrootInfo> onReady) {
+        header(attempt);
+        attempt.stopIfAsked();
+        attempt.fetched(attempt.stage(BuildStage.FETCH_SOURCE, () -> sources.fetch(attempt.request().source(),
+                attempt.downloads(), attempt.log())));
+        attempt.stopIfAsked();
+        attempt.leased(attempt.stage(BuildStage.BASE_CHROOT,
+                () -> bases.acquire(baseKey(attempt.request(), attempt.log()), attempt.log())));
+        // looked at once: what apt sees in this build, and whether a build-deps layer may stand for it
+        Optional<Path> composeAptRepository = composeAptRepositories.of(attempt.request().composeId());
+        attempt.aptSees(composeAptRepository, buildDepsKey(attempt, composeAptRepository));
+        Buildroot root = attempt.stage(BuildStage.BUILDROOT, () -> buildroot(attempt));
+        // try-with-resources: the buildroot goes whatever a later stage throws, and its removal is a stage too
+        try (CleanUp cleanUp = () -> attempt.stage(BuildStage.CLEAN_UP, root::close)) {
+            enter(attempt, root);
+            attempt.stage(BuildStage.BUILD_DEPS, () -> buildDeps(attempt));
+            if (attempt.buildDepsInstalled() && attempt.buildDepsKey().isPresent() && root.layer().isEmpty()) {
+                attempt.installedPackages(dpkgQuery(attempt));
+                attempt.stage(BuildStage.BUILD_DEPS_LAYER, () -> layers.capture(attempt.lease(),
+                        attempt.buildDepsKey().get(), root, attempt.installedPackages().get(), attempt.log()));
+            }
+            ChrootInfo info = attempt.stage(BuildStage.CHROOT_READY, () -> chrootReady(attempt, onReady));
+            attempt.stage(BuildStage.BUILD, () -> build(attempt));
+            attempt.stored(attempt.stage(BuildStage.RESULTS, () -> results(attempt)));
+            LOG.debugf("build %s attempt %d in buildroot %s done", attempt.request().taskId(),
+                    attempt.request().attempt(), info.buildrootId());
         }
-        BuildResult result = failure.map(BuildFailure::result).orElse(BuildResult.SUCCESS);
-        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    }
+
+    /** The buildroot over the leased base, and over the build's build-deps layer when one is cached. */
+    private Buildroot buildroot(BuildAttempt attempt) {
+        BaseChrootCache.Lease lease = attempt.lease();
+        return buildroots.create(attempt.running().buildrootId(), lease,
+                attempt.buildDepsKey().flatMap(k -> layers.acquire(lease, k)), settings.aptCache(),
+                attempt.composeAptRepository(), attempt.log());
+    }
+
+    /** The clean-up stage as a resource, so try-with-resources runs it. */
+    private interface CleanUp extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The attempt moves into its buildroot: a stop now kills it, and the source is in {@code /build}. */
+    private static void enter(BuildAttempt attempt, Buildroot root) {
+        attempt.entered(root);
+        attempt.running().attach(root);
+        moveInto(attempt.downloads(), root.buildDir());
+        root.layer().ifPresent(l -> attempt.log().line("build-deps layer " + l.id()
+                + " is cached: stacked over the base"));
+    }
+
+    /**
+     * The build dependencies, the cheapest way that is sure: known from the layer or an
+     * earlier build's record, found by {@code dpkg-checkbuilddeps}, or installed by apt.
+     */
+    private void buildDeps(BuildAttempt attempt) {
+        Buildroot root = attempt.root();
+        Optional<String> known = knownSatisfied(attempt);
+        if (known.isPresent()) {
+            attempt.installedPackages(known.get());
+            return;
+        }
+        if (satisfiedByTheChroot(attempt)) {
+            // the base's own answer only: over a layer (whose record could not be read) it is the layer's
+            if (attempt.buildDepsKey().isPresent() && root.layer().isEmpty()) {
+                attempt.installedPackages(dpkgQuery(attempt));
+                layers.recordSatisfiedByBase(attempt.lease(), attempt.buildDepsKey().get(),
+                        attempt.installedPackages().get());
+            }
+            return;
+        }
+        try {
+            attempt.installed(installBuildDeps(attempt));
+        } finally {
+            shareDownloads(root, attempt.log());
+        }
+    }
+
+    /** What {@code chroot-ready} says, sent (and acknowledged) before the build step. */
+    private ChrootInfo chrootReady(BuildAttempt attempt, Consumer<ChrootInfo> onReady) {
+        Buildroot root = attempt.root();
+        String packages = attempt.installedPackages().isPresent() ? attempt.installedPackages().get()
+                : dpkgQuery(attempt);
+        ChrootInfo ready = new ChrootInfo(root.id(), attempt.lease().id(), DpkgQuery.parse(packages));
+        attempt.log().line(ready.installed().size() + " packages installed in buildroot " + root.id());
+        try {
+            onReady.accept(ready);
+        } catch (RuntimeException e) {
+            throw new RootError("chroot-ready was not acknowledged: " + e.getMessage(), List.of(), e);
+        }
+        return ready;
+    }
+
+    /** The log's last lines, the log stored, and the outcome. */
+    private BuildOutcome end(BuildAttempt attempt) {
+        BuildRequest request = attempt.request();
+        BuildLog log = attempt.log();
+        long millis = attempt.elapsed().toMillis();
         log.line("");
         log.line("Build took " + millis + " ms");
         // the very last line: the scheduler quotes logTail's last line as the attempt's reason
-        failure.ifPresentOrElse(
-                f -> log.line("Status: " + result.wireName() + " (" + f.getClass().getSimpleName() + ", exit code "
-                        + f.exitCode() + "): " + f.getMessage()),
+        attempt.failure().ifPresentOrElse(
+                f -> log.line("Status: " + attempt.result().wireName() + " (" + f.getClass().getSimpleName()
+                        + ", exit code " + f.exitCode() + "): " + f.getMessage()),
                 () -> log.line("Status: successful"));
         List<String> tail = log.tail();
         log.close();
-        Optional<String> logLocation = Optional.empty();
+        Optional<ArtifactRef> stored = Optional.empty();
         try {
-            ArtifactRef stored = store.put(log.file(), ArtifactRef.BUILD_LOG, request.source().name() + "_"
-                    + request.source().version() + "_" + request.architecture() + ".build");
-            artifacts.add(stored);
-            logLocation = Optional.of(stored.location());
+            stored = Optional.of(store.put(log.file(), ArtifactRef.BUILD_LOG, request.source().name() + "_"
+                    + request.source().version() + "_" + request.architecture() + ".build"));
         } catch (IOException e) {
             LOG.warnf("build %s attempt %d: the log could not be stored: %s", request.taskId(), request.attempt(),
                     e.getMessage());
         }
-        return new BuildOutcome(running.buildrootId(), result, result == BuildResult.SUCCESS ? artifacts
-                : artifacts.stream().filter(a -> a.category().equals(ArtifactRef.BUILD_LOG)).toList(),
-                logLocation, tail, millis, failure, downloaded[0], baseMade);
+        return attempt.outcome(stored, tail, millis);
     }
 
-    private void header(BuildRequest request, RunningBuild running, BuildLog log) {
+    private void header(BuildAttempt attempt) {
+        BuildRequest request = attempt.request();
+        RunningBuild running = attempt.running();
+        BuildLog log = attempt.log();
         log.line("deb-bootc-compose chroot-executor");
         log.line("Task: " + request.taskId() + " attempt " + request.attempt() + " of compose " + request.composeId());
         log.line("Source: " + request.source().name() + " " + request.source().version());
@@ -284,19 +306,20 @@ public final class BuildPipeline {
      * The build-deps layer key of this build, when its apt sees the base's archive alone (no
      * compose repository, no extra repository: those change what apt chooses).
      */
-    private Optional<BuildDepsKey> buildDepsKey(BuildRequest request, BaseChrootCache.Lease lease, Path dsc,
-            Optional<Path> composeRepository, BuildLog log) {
+    private Optional<BuildDepsKey> buildDepsKey(BuildAttempt attempt, Optional<Path> composeAptRepository) {
+        BuildRequest request = attempt.request();
+        BuildLog log = attempt.log();
         if (!layers.enabled()) {
             return Optional.empty();
         }
-        if (composeRepository.isPresent() || !request.extraRepositories().isEmpty()) {
-            log.line("no build-deps layer: apt also sees " + (composeRepository.isPresent()
+        if (composeAptRepository.isPresent() || !request.extraRepositories().isEmpty()) {
+            log.line("no build-deps layer: apt also sees " + (composeAptRepository.isPresent()
                     ? "the compose's own repository" : "extra repositories")
                     + ", so its choice is not the base's alone");
             return Optional.empty();
         }
         try {
-            BuildDepsKey key = BuildDepsKey.of(lease.id(), dsc, request.buildType().wireName(), request.buildProfile());
+            BuildDepsKey key = BuildDepsKey.of(attempt.lease().id(), attempt.dsc(), request.buildType().wireName(), request.buildProfile());
             log.line("Build-deps layer key " + key.id() + " of:\n" + key.canonical().strip());
             return Optional.of(key);
         } catch (java.io.UncheckedIOException e) {
@@ -307,8 +330,10 @@ public final class BuildPipeline {
     }
 
     /** Installs the .dsc's build dependencies with apt; returns how many .debs it downloaded. */
-    private int installBuildDeps(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
-            Optional<Path> composeRepository, BuildLog log) {
+    private int installBuildDeps(BuildAttempt attempt) {
+        Buildroot root = attempt.root();
+        BuildRequest request = attempt.request();
+        BuildLog log = attempt.log();
         try {
             List<String> lines = new ArrayList<>();
             int n = 0;
@@ -326,7 +351,7 @@ public final class BuildPipeline {
                 lines.add("deb [" + options + "] " + repo.uri() + " " + repo.suite()
                         + (repo.components().isEmpty() ? "" : " " + String.join(" ", repo.components())));
             }
-            if (composeRepository.isPresent()) {
+            if (attempt.composeAptRepository().isPresent()) {
                 lines.add("deb [trusted=yes] file:/srv/compose-repo ./");
                 writeInto(root, "/etc/apt/preferences.d/bootc-compose",
                         "Package: *\nPin: origin \"\"\nPin-Priority: 990\n".getBytes(StandardCharsets.UTF_8), log);
@@ -336,7 +361,7 @@ public final class BuildPipeline {
                 writeInto(root, list, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8), log);
                 lines.forEach(l -> log.line("extra source: " + l));
                 // only the extra sources are fetched: the base's lists already match the archive's InRelease
-                root.run(ChrootCommand.asRoot(remaining(running), "apt-get", "update", "-o",
+                root.run(ChrootCommand.asRoot(attempt.remaining(), "apt-get", "update", "-o",
                         "Dir::Etc::SourceList=" + list, "-o", "Dir::Etc::SourceParts=/nonexistent", "-o",
                         "APT::Get::List-Cleanup=0"), log);
             }
@@ -355,10 +380,10 @@ public final class BuildPipeline {
             }
         }
         request.buildProfile().ifPresent(p -> argv.addAll(List.of("-P", p)));
-        argv.add("/build/" + dsc.getFileName());
+        argv.add("/build/" + attempt.dsc().getFileName());
         try {
-            CommandResult result = root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", remaining(running)),
-                    log);
+            CommandResult result = root.run(new ChrootCommand(argv, true, false, Map.of(), "/build",
+                    attempt.remaining()), log);
             int debs = downloads(result.output());
             log.line(debs + " package(s) downloaded; the rest came from the shared apt cache or local repositories");
             return debs;
@@ -382,8 +407,10 @@ public final class BuildPipeline {
      * dependency ({@code dpkg-checkbuilddeps}, which reads only dpkg's status): then apt,
      * which takes seconds to load the archive's package lists, is not run at all.
      */
-    private boolean satisfiedByTheChroot(Buildroot root, BuildRequest request, RunningBuild running, Path dsc,
-            BuildLog log) {
+    private static boolean satisfiedByTheChroot(BuildAttempt attempt) {
+        Buildroot root = attempt.root();
+        BuildRequest request = attempt.request();
+        BuildLog log = attempt.log();
         List<String> argv = new ArrayList<>(List.of("dpkg-checkbuilddeps"));
         switch (request.buildType()) {
             case ANY -> argv.add("-B");
@@ -395,7 +422,7 @@ public final class BuildPipeline {
         String control = ".bootc-build-deps.control";
         try {
             Files.writeString(root.buildDir().resolve(control),
-                    BuildDepsKey.checkControl(Files.readString(root.buildDir().resolve(dsc.getFileName()))));
+                    BuildDepsKey.checkControl(Files.readString(root.buildDir().resolve(attempt.dsc().getFileName()))));
         } catch (IOException e) {
             log.line("cannot write the build relations for dpkg-checkbuilddeps (" + e.getMessage()
                     + "): apt decides");
@@ -403,7 +430,7 @@ public final class BuildPipeline {
         }
         argv.add("/build/" + control);
         try {
-            root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", remaining(running)), log);
+            root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", attempt.remaining()), log);
             log.line(root.layer().map(l -> "the build-deps layer over the base satisfies")
                     .orElse("the base satisfies") + " every build dependency: nothing to install");
             return true;
@@ -423,24 +450,25 @@ public final class BuildPipeline {
      * layer was made from their install, or an earlier build with the same key found the base
      * alone has them. Returns dpkg-query's answer recorded then.
      */
-    private Optional<String> knownSatisfied(Buildroot root, BaseChrootCache.Lease lease,
-            Optional<BuildDepsKey> depsKey, BuildLog log) {
+    private Optional<String> knownSatisfied(BuildAttempt attempt) {
+        Buildroot root = attempt.root();
+        BuildLog log = attempt.log();
         if (root.layer().isPresent()) {
             Optional<String> known = root.layer().get().installed();
             known.ifPresent(k -> log.line("the build-deps layer over the base satisfies every build dependency:"
                     + " nothing to install (it was made from their install)"));
             return known;
         }
-        Optional<String> known = depsKey.flatMap(k -> layers.satisfiedByBase(lease, k));
+        Optional<String> known = attempt.buildDepsKey().flatMap(k -> layers.satisfiedByBase(attempt.lease(), k));
         known.ifPresent(k -> log.line("the base satisfies every build dependency: nothing to install (found by an"
                 + " earlier build with the same build relations)"));
         return known;
     }
 
     /** What dpkg says is installed in the chroot, as {@link DpkgQuery#parse} reads it. */
-    private String dpkgQuery(Buildroot root, RunningBuild running) {
+    private static String dpkgQuery(BuildAttempt attempt) {
         try {
-            CommandResult result = root.run(ChrootCommand.asRoot(remaining(running), "dpkg-query", "-W", "-f",
+            CommandResult result = attempt.root().run(ChrootCommand.asRoot(attempt.remaining(), "dpkg-query", "-W", "-f",
                     "${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n"), line -> {
                     });
             return result.output();
@@ -449,24 +477,28 @@ public final class BuildPipeline {
         }
     }
 
-    private Void build(Buildroot root, BuildRequest request, RunningBuild running, Path dsc, BuildLog log) {
+    private static void build(BuildAttempt attempt) {
+        Buildroot root = attempt.root();
         try {
             Files.writeString(root.buildDir().resolve(".bootc-build.sh"), BUILD_SCRIPT);
         } catch (IOException e) {
             throw new RootError("cannot write the build script: " + e.getMessage(), List.of(), e);
         }
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "/build/.bootc-build.sh", dsc.getFileName().toString(),
-                "-us", "-uc", request.buildType().dpkgBuildpackageOption()));
-        request.buildProfile().ifPresent(p -> argv.add("--build-profiles=" + p));
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "/build/.bootc-build.sh",
+                attempt.dsc().getFileName().toString(), "-us", "-uc",
+                attempt.request().buildType().dpkgBuildpackageOption()));
+        attempt.request().buildProfile().ifPresent(p -> argv.add("--build-profiles=" + p));
         try {
-            root.run(new ChrootCommand(argv, false, true, Map.of(), "/build", remaining(running)), log);
-            return null;
+            root.run(new ChrootCommand(argv, false, true, Map.of(), "/build", attempt.remaining()), attempt.log());
         } catch (CommandFailedException e) {
             throw Diagnosis.build("dpkg-buildpackage", e);
         }
     }
 
-    private List<ArtifactRef> results(Buildroot root, BuildRequest request, BuildLog log) {
+    private List<ArtifactRef> results(BuildAttempt attempt) {
+        Buildroot root = attempt.root();
+        BuildRequest request = attempt.request();
+        BuildLog log = attempt.log();
         Set<String> sourceFiles = request.source().files().stream().map(SourceFile::name).collect(Collectors.toSet());
         List<ArtifactRef> refs = new ArrayList<>();
         List<Path> debs = new ArrayList<>();
@@ -493,7 +525,7 @@ public final class BuildPipeline {
             throw new RootError("cannot store the results: " + e.getMessage(), List.of(), e);
         }
         try {
-            composeRepositories.add(request.composeId(), debs, log);
+            composeAptRepositories.add(request.composeId(), debs, log);
         } catch (IOException | CommandFailedException e) {
             log.line("warning: the compose repository was not updated: " + e.getMessage());
         }
@@ -510,23 +542,6 @@ public final class BuildPipeline {
             root.shareDownloads(log);
         } catch (CommandFailedException e) {
             log.line("warning: the downloaded packages were not added to the shared apt cache: " + e.getMessage());
-        }
-    }
-
-    private Duration remaining(RunningBuild running) {
-        Duration left = Duration.between(Instant.now(), running.deadline());
-        return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
-    }
-
-    private static void stopIfAsked(RunningBuild running) {
-        if (running.cancelReason().isPresent()) {
-            throw new Cancelled("cancelled: " + running.cancelReason().get());
-        }
-        if (running.interruptReason().isPresent()) {
-            throw new Interrupted("interrupted: " + running.interruptReason().get());
-        }
-        if (running.timedOut()) {
-            throw new BuildTimeout("the build ran past its deadline " + running.deadline());
         }
     }
 
@@ -548,20 +563,6 @@ public final class BuildPipeline {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             // absent already, or the next start's cleanup takes it
-        }
-    }
-
-    private interface Stage<T> {
-        T run();
-    }
-
-    private static <T> T stage(BuildLog log, String name, Stage<T> stage) {
-        log.stage(name);
-        long started = System.nanoTime();
-        try {
-            return stage.run();
-        } finally {
-            log.stageDone(name, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.artifact.ComposeRepositories;
+import org.debian.bootc.executor.artifact.ComposeAptRepositories;
 import org.debian.bootc.executor.artifact.LocalArtifactStore;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BuildDepsLayers;
@@ -91,7 +91,7 @@ public final class Workspace {
                         state.resolve("logs"), downloads, state.resolve("apt-archives")),
                 new ArchiveResolver(options.archive(), AptSources.ofMachine(), downloader, downloads),
                 bases, buildroots, new SourceFetcher(downloader), store,
-                new ComposeRepositories(state.resolve("compose-repos"), runner), watchdog, layers);
+                new ComposeAptRepositories(state.resolve("compose-repos"), runner), watchdog, layers);
     }
 
     public Options options() {

@@ -22,25 +22,27 @@ import org.debian.bootc.executor.process.ProcessRunner;
  * {@code dpkg-scanpackages}), so a later build of the same compose installs a
  * package built earlier in it. Local to this executor: a farm points builds at
  * the publisher's repository through the task's extra repositories instead.
+ * (An apt repository, a directory apt reads: not a database repository such as the
+ * planner's and the scheduler's {@code ComposeRepository}.)
  */
-public final class ComposeRepositories {
+public final class ComposeAptRepositories {
 
     private final Path dir;
     private final ProcessRunner runner;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public ComposeRepositories(Path dir, ProcessRunner runner) {
+    public ComposeAptRepositories(Path dir, ProcessRunner runner) {
         this.dir = dir;
         this.runner = runner;
     }
 
-    /** The compose's repository, when it holds at least one package. */
+    /** The compose's apt repository, when it holds at least one package. */
     public Optional<Path> of(ComposeId compose) {
         Path repo = dir.resolve(compose.value());
         return Files.isRegularFile(repo.resolve("Packages")) ? Optional.of(repo) : Optional.empty();
     }
 
-    /** Adds built .debs to the compose's repository and re-indexes it. */
+    /** Adds built .debs to the compose's apt repository and re-indexes it. */
     public void add(ComposeId compose, List<Path> debs, LogSink log) throws IOException {
         if (debs.isEmpty()) {
             return;
