@@ -2,7 +2,7 @@ package org.debian.bootc.cli;
 
 /**
  * The exit codes of every command (docs/cli.md). Scripts branch on them, so they
- * never change meaning: the same split SubmitCompose in local-stack used.
+ * never change meaning; bin/deb-bootc-compose ends with compose submit's.
  */
 public final class ExitCodes {
 

@@ -42,8 +42,9 @@ public final class CliRun {
         private final StringWriter err = new StringWriter();
         private final java.util.concurrent.CompletableFuture<CliRun> done;
 
-        Running(Map<String, String> env, Path home, String... args) {
-            CommandLine cli = Cli.configure(new CommandLine(new BootcCompose(env, home, () -> false, Clock.systemUTC())));
+        Running(Map<String, String> env, Path home, boolean terminal, String... args) {
+            CommandLine cli = Cli.configure(new CommandLine(new BootcCompose(env, home, () -> terminal,
+                    Clock.systemUTC())));
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(err, true));
             done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -78,7 +79,12 @@ public final class CliRun {
     }
 
     public static Running start(Map<String, String> env, Path home, String... args) {
-        return new Running(env, home, args);
+        return new Running(env, home, false, args);
+    }
+
+    /** A run in another thread, with stdout a terminal or not. */
+    public static Running start(Map<String, String> env, Path home, boolean terminal, String... args) {
+        return new Running(env, home, terminal, args);
     }
 
     @Override

@@ -101,7 +101,7 @@ class FaultToleranceE2EIT {
 
             assertTrue(submit.waitFor(45, TimeUnit.MINUTES), "the compose did not end");
             String output = Files.readString(pipeline.logs().resolve("submit.log"));
-            note("compose ended, SubmitCompose exit " + submit.exitValue());
+            note("compose ended, bootc-compose exit " + submit.exitValue());
             assertEquals(0, submit.exitValue(), "the compose did not finish:\n" + output + "\n" + journal
                     + Host.logTails(pipeline.logs()));
             assertTrue(output.contains("amd64: ostree ref debian/" + hostSuite() + "/amd64/faults commit "), output);

@@ -36,6 +36,9 @@ final class Host {
             assertTrue(Files.isRegularFile(jar), jar + " is missing: package the services first (mvn -B verify, then"
                     + " mvn -B -Pe2e -pl e2e verify; or mvn -B -Pe2e verify)");
         }
+        // the main command submits and follows the compose with the command line
+        Path cli = ROOT.resolve("cli/target/quarkus-app/quarkus-run.jar");
+        assertTrue(Files.isRegularFile(cli), cli + " is missing: package the project first (mvn -B verify)");
     }
 
     /** Runs a program, fails the test unless it exits 0 within two minutes; returns what it printed. */

@@ -208,13 +208,16 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Starts {@code SubmitCompose --until finished} for the manifest; its output goes to {@code logs/submit.log}. */
+    /**
+     * Starts the command line's {@code compose submit --as-event --watch} for the manifest, as
+     * {@code bin/deb-bootc-compose} does; its output goes to {@code logs/submit.log}.
+     */
     Process submit(Path manifest, Duration timeout) throws IOException {
-        Path stackJar = Host.ROOT.resolve("local-stack/target/local-stack-" + VERSION + "-runner.jar");
-        Process submitter = new ProcessBuilder("java", "-cp", stackJar.toString(),
-                "org.debian.bootc.localstack.SubmitCompose", "--bootstrap", bootstrap(), "--until", "finished",
-                "--timeout", Long.toString(timeout.toSeconds()), manifest.toString()).redirectErrorStream(true)
-                .redirectOutput(logs.resolve("submit.log").toFile()).start();
+        Path cliJar = Host.ROOT.resolve("cli/target/quarkus-app/quarkus-run.jar");
+        Process submitter = new ProcessBuilder("java", "-jar", cliJar.toString(), "--kafka", bootstrap(), "--planner",
+                "http://localhost:" + httpPort("compose-planner"), "compose", "submit", manifest.toString(),
+                "--as-event", "--watch", "--progress", "plain", "--timeout", Long.toString(timeout.toSeconds()))
+                .redirectErrorStream(true).redirectOutput(logs.resolve("submit.log").toFile()).start();
         submitters.add(submitter);
         return submitter;
     }

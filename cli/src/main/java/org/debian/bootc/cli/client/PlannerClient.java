@@ -31,7 +31,7 @@ public class PlannerClient {
         private static final long serialVersionUID = 1L;
         private final List<String> violations;
 
-        Rejected(String message, List<String> violations) {
+        public Rejected(String message, List<String> violations) {
             super(ExitCodes.BAD_INPUT, message);
             this.violations = List.copyOf(violations);
         }

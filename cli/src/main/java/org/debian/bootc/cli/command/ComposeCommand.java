@@ -14,6 +14,7 @@ import org.debian.bootc.cli.BootcCompose;
 import org.debian.bootc.cli.CliException;
 import org.debian.bootc.cli.ExitCodes;
 import org.debian.bootc.cli.client.PlannerClient;
+import org.debian.bootc.cli.client.RequestPublisher;
 import org.debian.bootc.cli.client.SchedulerClient;
 import org.debian.bootc.cli.config.CliConfig;
 import org.debian.bootc.cli.watch.ComposeWatcher;
@@ -80,9 +81,8 @@ public class ComposeCommand implements Runnable {
         }
     }
 
-    static int watch(BootcCompose root, CliConfig config, ComposeId id, boolean checkKnown, WatchOptions options) {
-        ProgressView view = options.view(root);
-        Duration timeout = options.timeout();
+    static int watch(BootcCompose root, CliConfig config, ComposeId id, boolean checkKnown, ProgressView view,
+            Duration timeout) {
         return new ComposeWatcher(config.kafka(), root.planner(config), view, root.out(), root.err())
                 .watch(id, checkKnown, timeout);
     }
@@ -101,6 +101,12 @@ public class ComposeCommand implements Runnable {
         @Option(names = "--watch", description = "Then follow the compose to its end, as 'compose watch' does.")
         boolean watch;
 
+        @Option(names = "--as-event", description = "Write the manifest to the bus as a compose-requested event, as "
+                + "an upstream system does, instead of POSTing it to the planner; the planner's answer (the compose "
+                + "id, or the violations) is read from compose-status. Needs only the broker. --timeout counts from "
+                + "the request.")
+        boolean asEvent;
+
         @Mixin
         WatchOptions watchOptions;
 
@@ -108,17 +114,32 @@ public class ComposeCommand implements Runnable {
         public Integer call() {
             BootcCompose root = parent.root;
             CliConfig config = root.config();
-            if (watch) {
-                watchOptions.view(root);
-                watchOptions.timeout();
+            ProgressView view = watch ? watchOptions.view(root) : ProgressView.lines(root.out(), root.clock());
+            Duration timeout = watchOptions.timeout();
+            long started = System.nanoTime();
+            ComposeWatcher watcher = new ComposeWatcher(config.kafka(), root.planner(config), view, root.out(),
+                    root.err());
+            String composeId;
+            if (asEvent) {
+                RequestPublisher.Sent sent = new RequestPublisher(config.kafka(),
+                        timeout == null ? Duration.ofSeconds(30) : timeout).publish(manifest, requester(root));
+                root.out().println("submitted " + manifest + " as request " + sent.requestId().value() + " (event "
+                        + sent.eventId() + ")");
+                root.out().flush();
+                composeId = watcher.awaitAnswer(sent.requestId(), sent.at(), timeout).value();
+            } else {
+                composeId = root.planner(config).submit(manifest).composeId();
             }
-            PlannerClient.Submitted submitted = root.planner(config).submit(manifest);
-            root.out().println(submitted.composeId());
+            root.out().println(composeId);
             root.out().flush();
             if (!watch) {
                 return ExitCodes.OK;
             }
-            return watch(root, config, ComposeWatcher.composeId(submitted.composeId()), false, watchOptions);
+            Duration left = timeout == null ? null : timeout.minusNanos(System.nanoTime() - started);
+            if (left != null && left.compareTo(Duration.ofSeconds(1)) < 0) {
+                left = Duration.ofSeconds(1);
+            }
+            return watcher.watch(ComposeWatcher.composeId(composeId), false, left);
         }
     }
 
@@ -144,7 +165,7 @@ public class ComposeCommand implements Runnable {
             BootcCompose root = parent.root;
             ComposeId id = ComposeWatcher.composeId(composeId);
             CliConfig config = root.config();
-            return watch(root, config, id, true, watchOptions);
+            return watch(root, config, id, true, watchOptions.view(root), watchOptions.timeout());
         }
     }
 

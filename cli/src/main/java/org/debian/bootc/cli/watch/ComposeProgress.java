@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposePlanned;
 import org.debian.bootc.events.ComposeStatus;
@@ -187,6 +188,37 @@ public final class ComposeProgress {
 
     public long failed() {
         return tasks.values().stream().filter(t -> t != null && t.failed()).count();
+    }
+
+    public long running() {
+        return tasks.values().stream().filter(t -> t != null && t.status() == TaskStatus.RUNNING).count();
+    }
+
+    /** The tasks by how far they are, for a line of a log: "1/3 done, 1 running, 1 failed". */
+    public String tasksSummary() {
+        return done() + "/" + total() + " done" + (running() > 0 ? ", " + running() + " running" : "")
+                + (failed() > 0 ? ", " + failed() + " failed" : "");
+    }
+
+    /** Whether the event is one of this compose's (of a type this class follows). */
+    public boolean concerns(Event event) {
+        ComposeId of;
+        if (event instanceof ComposeStatusChanged status) {
+            of = status.composeId();
+        } else if (event instanceof ComposePlanned planned) {
+            of = planned.composeId();
+        } else if (event instanceof TaskStatusChanged task) {
+            of = task.composeId();
+        } else if (event instanceof ComposeBuilt built) {
+            of = built.composeId();
+        } else if (event instanceof ImageCommitted image) {
+            of = image.composeId();
+        } else if (event instanceof ImagePublishFailed failed) {
+            of = failed.composeId();
+        } else {
+            return false;
+        }
+        return of != null && composeId.equals(of.value());
     }
 
     /** The tasks that failed or were aborted, with their reasons. */

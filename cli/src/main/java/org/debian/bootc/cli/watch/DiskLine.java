@@ -1,14 +1,13 @@
 package org.debian.bootc.cli.watch;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.debian.bootc.events.DiskImage;
 
 /**
- * How the commands show a disk image: its format, where it is and its size, the same
- * whether it comes from an {@code image-committed} event or from {@code images.json}.
+ * How the commands show a disk image: its format, where it is, its sha256 and its size in
+ * bytes (what a script checks the file against), the same whether it comes from an
+ * {@code image-committed} event or from {@code images.json}.
  */
 public final class DiskLine {
 
@@ -18,14 +17,15 @@ public final class DiskLine {
     private DiskLine() {
     }
 
-    /** {@code qcow2 file:///srv/disks/amd64/disk.qcow2 (870.6 MiB)}. */
+    /** {@code qcow2 file:///srv/disks/amd64/disk.qcow2 sha256 <64 hex> 912261120 bytes}. */
     public static String of(DiskImage disk) {
-        return text(disk.format(), disk.location(), disk.sizeBytes());
+        return text(disk.format(), disk.location(), disk.sha256(), disk.sizeBytes());
     }
 
     /** The same for an entry of images.json. */
     public static String of(JsonNode entry) {
-        return text(entry.path("format").asText(), entry.path("path").asText(), entry.path("size").asLong());
+        return text(entry.path("format").asText(), entry.path("path").asText(),
+                entry.path("checksums").path("sha256").asText(), entry.path("size").asLong());
     }
 
     /** Whether an images.json entry is a disk image rather than the OCI image (older files have no format). */
@@ -34,22 +34,7 @@ public final class DiskLine {
         return !format.isEmpty() && !format.equals(OCI);
     }
 
-    /** Bytes in IEC units with one decimal, e.g. {@code 4.0 GiB}; under 1 KiB in bytes. */
-    public static String size(long bytes) {
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-    }
-
-    private static String text(String format, String location, long bytes) {
-        return format + " " + location + " (" + size(bytes) + ")";
+    private static String text(String format, String location, String sha256, long bytes) {
+        return format + " " + location + " sha256 " + sha256 + " " + bytes + " bytes";
     }
 }

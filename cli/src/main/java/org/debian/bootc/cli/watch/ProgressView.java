@@ -5,14 +5,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import org.debian.bootc.events.Event;
+import org.debian.bootc.events.TaskStatusChanged;
+
 /**
- * How progress is shown: a bar redrawn in place when stdout is a terminal, plain
- * timestamped lines otherwise (a CI log, a pipe, a file), one per change.
+ * How progress is shown: a bar of the tasks redrawn in place when stdout is a terminal,
+ * with a line above it for every other step ({@link StepLine}); otherwise (a CI log, a
+ * pipe, a file) one line per event of the compose, each stamped with the event's time.
  */
 public interface ProgressView {
 
     /** Shows the compose's state; called when something changed. */
     void update(ComposeProgress progress);
+
+    /**
+     * Shows one event of the compose, already applied to {@code progress}.
+     *
+     * @param time when the service wrote it (null if the record does not say)
+     */
+    void step(Event event, Instant time, ComposeProgress progress);
 
     /** Ends the display (the bar's line is closed). */
     void finish();
@@ -28,7 +39,10 @@ public interface ProgressView {
         return new Lines(out, clock);
     }
 
-    /** {@code [#########...........]  45% building: 9/20 tasks done, 0 failed}, redrawn with a carriage return. */
+    /**
+     * {@code [#########...........]  45% building: 9/20 tasks done, 0 failed}, redrawn with a carriage return;
+     * the steps that are not a task's are printed above it.
+     */
     final class Bar implements ProgressView {
         static final int WIDTH = 30;
         private final PrintWriter out;
@@ -55,6 +69,13 @@ public interface ProgressView {
             String line = render(progress);
             draw(line);
             last = line;
+        }
+
+        @Override
+        public void step(Event event, Instant time, ComposeProgress progress) {
+            if (!(event instanceof TaskStatusChanged)) {
+                StepLine.of(event, progress).ifPresent(this::note);
+            }
         }
 
         private void draw(String line) {
@@ -91,7 +112,10 @@ public interface ProgressView {
         }
     }
 
-    /** {@code 2025-01-31T12:00:01Z minimal-1-20250131.n.0 building: 9/20 tasks done, 0 failed}. */
+    /**
+     * {@code 2025-01-31T12:00:01Z [9/20 done, 1 running] task minimal-1-20250131.n.0.hello.amd64 attempt 1: running}:
+     * a line per event of the compose, none for a mere redraw.
+     */
     final class Lines implements ProgressView {
         private final PrintWriter out;
         private final Clock clock;
@@ -103,18 +127,25 @@ public interface ProgressView {
 
         @Override
         public void update(ComposeProgress progress) {
-            out.println(stamp() + " " + progress.composeId() + " " + progress.describe());
-            out.flush();
+            // every change came with an event, and step printed it
+        }
+
+        @Override
+        public void step(Event event, Instant time, ComposeProgress progress) {
+            StepLine.of(event, progress).ifPresent(line -> {
+                out.println(stamp(time) + " " + line);
+                out.flush();
+            });
         }
 
         @Override
         public void note(String line) {
-            out.println(stamp() + " " + line);
+            out.println(stamp(null) + " " + line);
             out.flush();
         }
 
-        private String stamp() {
-            return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        private String stamp(Instant time) {
+            return (time == null ? Instant.now(clock) : time).truncatedTo(ChronoUnit.SECONDS).toString();
         }
 
         @Override

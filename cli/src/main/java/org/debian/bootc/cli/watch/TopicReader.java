@@ -193,7 +193,7 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** Exit 3, naming the bootstrap servers and where they were configured, when no broker answers. */
-    static void checkBroker(Setting kafka, Duration timeout) {
+    public static void checkBroker(Setting kafka, Duration timeout) {
         int millis = (int) Math.max(1000, Math.min(timeout.toMillis(), 15_000));
         Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.value(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,

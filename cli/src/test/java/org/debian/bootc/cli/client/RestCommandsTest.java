@@ -143,7 +143,8 @@ class RestCommandsTest {
         assertTrue(run.out.contains(TASK) && run.out.contains("completed/success"), run.out);
         assertTrue(run.out.contains("image     amd64 localhost:5000/debian/minimal:1 ostree "
                 + "debian/bookworm/amd64/minimal " + "c".repeat(64) + "\n"
-                + "disk      amd64 raw file:///srv/disks/amd64/disk.raw (4.0 GiB)\n"), run.out);
+                + "disk      amd64 raw file:///srv/disks/amd64/disk.raw sha256 " + "d".repeat(64)
+                + " 4294967296 bytes\n"), run.out);
     }
 
     @Test

@@ -68,15 +68,6 @@ class EventLineTest {
     }
 
     @Test
-    void diskSizesAreInIecUnits() {
-        assertEquals("512 B", org.debian.bootc.cli.watch.DiskLine.size(512));
-        assertEquals("1.0 KiB", org.debian.bootc.cli.watch.DiskLine.size(1024));
-        assertEquals("870.0 MiB", org.debian.bootc.cli.watch.DiskLine.size(912_261_120L));
-        assertEquals("4.0 GiB", org.debian.bootc.cli.watch.DiskLine.size(4_294_967_296L));
-        assertEquals("2.0 TiB", org.debian.bootc.cli.watch.DiskLine.size(2048L << 30));
-    }
-
-    @Test
     void plannedLineCountsTasks() throws Exception {
         assertTrue(line(e.planned("hello", "gettext")).contains("compose=minimal-1-20250131.n.0 tasks=2 suite=bookworm"
                 + " images=amd64:debian/bookworm/amd64/minimal"));

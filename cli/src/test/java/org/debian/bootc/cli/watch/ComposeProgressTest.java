@@ -16,6 +16,7 @@ import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposeStatus;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TaskStatus;
+import org.debian.bootc.events.TaskStatusChanged;
 
 class ComposeProgressTest {
 
@@ -71,6 +72,16 @@ class ComposeProgressTest {
     }
 
     @Test
+    void theTasksSummaryCountsDoneRunningAndFailed() {
+        ComposeProgress p = new ComposeProgress(e.id().value());
+        p.apply(e.planned("hello", "gettext", "m4"));
+        assertEquals("0/3 done", p.tasksSummary());
+        p.apply(e.task("hello", 1, TaskStatus.PENDING, TaskStatus.RUNNING, null, null));
+        p.apply(e.task("gettext", 1, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskResult.ERROR, "chroot broken"));
+        assertEquals("1/3 done, 1 running, 1 failed", p.tasksSummary());
+    }
+
+    @Test
     void aWatcherThatMissedThePlanCountsTheTasksItSaw() {
         ComposeProgress p = new ComposeProgress(e.id().value());
         p.apply(e.task("hello", 1, null, TaskStatus.PENDING, null, null));
@@ -97,9 +108,15 @@ class ComposeProgressTest {
         assertTrue(bar.toString().endsWith("failed\n"), bar.toString());
 
         StringWriter lines = new StringWriter();
-        ProgressView.lines(new PrintWriter(lines), Clock.fixed(Instant.parse("2025-01-31T12:00:01.5Z"), ZoneOffset.UTC))
-                .update(p);
-        assertEquals("2025-01-31T12:00:01Z minimal-1-20250131.n.0 building: 1/2 tasks done, 0 failed\n",
-                lines.toString());
+        ProgressView plain = ProgressView.lines(new PrintWriter(lines),
+                Clock.fixed(Instant.parse("2025-01-31T12:00:09Z"), ZoneOffset.UTC));
+        plain.update(p);
+        assertEquals("", lines.toString(), "in a log a line comes with each event, not with a redraw");
+        TaskStatusChanged running = e.task("gettext", 1, TaskStatus.PENDING, TaskStatus.RUNNING, null, null);
+        p.apply(running);
+        plain.step(running, Instant.parse("2025-01-31T12:00:01.5Z"), p);
+        plain.note("a note");
+        assertEquals("2025-01-31T12:00:01Z [1/2 done, 1 running] task " + e.task("gettext").value()
+                + " attempt 1: running\n2025-01-31T12:00:09Z a note\n", lines.toString());
     }
 }

@@ -64,23 +64,29 @@ class ComposeWatchIT {
 
         CliRun.Running watch = CliRun.start(env(NO_PLANNER), home, "compose", "watch", e.id().value(), "--progress",
                 "plain", "--timeout", "60");
-        watch.awaitOutput(o -> o.contains("building: 0/2 tasks done, 0 failed"), 30);
+        // the history first, a line per event, each stamped with its time
+        watch.awaitOutput(o -> o.contains("[0/2 done, 1 running] task " + e.task("hello").value() + " attempt 1: running"),
+                30);
 
         Publish.events(e.task("hello", 1, TaskStatus.RUNNING, TaskStatus.COMPLETED, TaskResult.SUCCESS, null));
-        watch.awaitOutput(o -> o.contains("building: 1/2 tasks done, 0 failed"), 30);
+        watch.awaitOutput(o -> o.contains("[1/2 done] task " + e.task("hello").value() + " attempt 1: completed success"),
+                30);
         Publish.events(e.task("gettext", 1, null, TaskStatus.COMPLETED, TaskResult.SKIPPED, "unchanged"),
                 e.built(ComposeOutcome.COMPLETE, "hello", "gettext"), e.imageWithDisks(),
                 e.status(ComposeStatus.STARTED, ComposeStatus.FINISHED, null));
 
         CliRun run = watch.await(60);
         assertEquals(ExitCodes.OK, run.exit, run.toString());
-        assertTrue(run.out.matches("(?s).*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ " + e.id().value().replace(".", "\\.")
-                + " building: 0/2 tasks done, 0 failed\n.*"), run.out);
+        assertTrue(run.out.matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ compose " + e.id().value().replace(".", "\\.")
+                + ": STARTED\n.*"), run.out);
+        assertTrue(run.out.contains("[2/2 done] task " + e.task("gettext").value() + " attempt 1: completed skipped"
+                + " (unchanged)\n"), run.out);
         assertTrue(run.out.contains("compose " + e.id() + " FINISHED"), run.out);
         assertTrue(run.out.contains("amd64: ostree ref " + e.ref() + " commit " + Events.COMMIT), run.out);
-        assertTrue(run.out.contains("amd64: image localhost:5000/debian/minimal:1-" + e.id() + " (" + Events.DIGEST + ")\n"
-                + "  amd64: disk raw file:///srv/disks/" + e.id() + "/amd64/disk.raw (4.0 GiB)\n"
-                + "  amd64: disk qcow2 file:///srv/disks/" + e.id() + "/amd64/disk.qcow2 (870.0 MiB)\n"), run.out);
+        assertTrue(run.out.contains("\namd64: image localhost:5000/debian/minimal:1-" + e.id() + "@" + Events.DIGEST
+                + "\namd64: disk raw file:///srv/disks/" + e.id() + "/amd64/disk.raw sha256 " + "a".repeat(64)
+                + " 4294967296 bytes\namd64: disk qcow2 file:///srv/disks/" + e.id() + "/amd64/disk.qcow2 sha256 "
+                + "b".repeat(64) + " 912261120 bytes\n"), run.out);
         assertFalse(run.out.contains("\r"), "plain lines only: " + run.out);
     }
 
@@ -93,7 +99,8 @@ class ComposeWatchIT {
                 e.status(ComposeStatus.STARTED, ComposeStatus.DOOMED, "1 of 1 packages failed to build"));
         CliRun run = CliRun.run(env(NO_PLANNER), home, false, "compose", "watch", e.id().value(), "--timeout", "60");
         assertEquals(ExitCodes.FAILED, run.exit, run.toString());
-        assertTrue(run.out.contains("compose " + e.id() + " DOOMED: 1 of 1 packages failed to build"), run.out);
+        assertTrue(run.out.contains("compose " + e.id() + " ended DOOMED: 1 of 1 packages failed to build (1/1 done, 1 "
+                + "failed)"), run.out);
         assertTrue(run.out.contains("task " + e.task("hello").value() + " attempt 1 completed failure: dpkg-buildpackage exit 2"),
                 run.out);
     }
@@ -108,8 +115,14 @@ class ComposeWatchIT {
         CliRun run = CliRun.run(env(NO_PLANNER), home, true, "compose", "watch", e.id().value(), "--timeout", "60");
         assertEquals(ExitCodes.FAILED, run.exit, run.toString());
         assertTrue(run.out.contains("amd64: image failed at lint: var-run: /var/run is a directory"), run.out);
-        // stdout "is a terminal" here: the bar is drawn in place, then the result follows on its own lines
-        assertTrue(run.out.startsWith("\r[##############################] 100% FINISHED_INCOMPLETE"), run.out);
+        // stdout "is a terminal" here: the steps that are not a task's are lines, the bar is drawn in place below
+        // them, then the result follows on its own lines
+        assertTrue(run.out.startsWith("compose " + e.id() + ": "), run.out);
+        assertTrue(run.out.contains("compose " + e.id() + ": 1 build task(s) planned\n"), run.out);
+        assertTrue(run.out.contains("compose " + e.id() + ": FINISHED_INCOMPLETE (arm64 is failable)\n\r["
+                + "#".repeat(ProgressView.Bar.WIDTH) + "] 100% FINISHED_INCOMPLETE"), run.out);
+        assertFalse(run.out.contains("task " + e.task("hello").value()), "no line per task in a terminal: " + run.out);
+        assertTrue(run.out.contains("\namd64: image failed at lint: var-run: /var/run is a directory"), run.out);
     }
 
     @Test
@@ -168,8 +181,9 @@ class ComposeWatchIT {
             CliRun done = run.await(60);
             assertEquals(ExitCodes.OK, done.exit, done.toString());
             assertTrue(done.out.contains("amd64: ostree ref " + e.ref() + " commit " + Events.COMMIT), done.out);
-            assertTrue(done.out.contains("amd64: image localhost:5000/debian/submitted:1 (sha256:" + "ab".repeat(32) + ")\n"
-                    + "  amd64: disk qcow2 file:///srv/disks/amd64/disk.qcow2 (3.0 GiB)\n"), done.out);
+            assertTrue(done.out.contains("\namd64: image localhost:5000/debian/submitted:1@sha256:" + "ab".repeat(32)
+                    + "\namd64: disk qcow2 file:///srv/disks/amd64/disk.qcow2 sha256 " + "cd".repeat(32)
+                    + " 3221225472 bytes\n"), done.out);
             assertEquals(1, done.out.split("ostree ref ", -1).length - 1, "the disk is not an image: " + done.out);
         }
     }
