@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.debian.bootc.debian.PackageId;
-import org.debian.bootc.publisher.process.ProcessRunner;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * The Debian archive this machine's apt sources name (never a host written into the
@@ -87,7 +86,7 @@ public final class TestArchive {
                 "-o", "Dir::State::status=" + apt.resolve("var/lib/dpkg/status"),
                 "-o", "APT::Architecture=" + architecture, "-o", "APT::Architectures=" + architecture,
                 "-o", "Debug::NoLocking=1", "-o", "APT::Install-Recommends=false");
-        ProcessRunner runner = new ProcessRunner(dir.resolve("scratch"));
+        ProcessRunner runner = new ProcessRunner();
         List<String> update = new ArrayList<>(List.of("apt-get"));
         update.addAll(options);
         update.add("update");
@@ -96,7 +95,7 @@ public final class TestArchive {
         install.addAll(options);
         install.addAll(List.of("--simulate", "install", "?essential"));
         install.addAll(List.of(packages));
-        String plan = runner.run(install, Duration.ofMinutes(5), Map.of(), null).stdoutText();
+        String plan = runner.run(install, Duration.ofMinutes(5)).stdoutText();
         List<PackageId> closure = new ArrayList<>();
         Matcher m = INST.matcher(plan);
         while (m.find()) {

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.publisher.phase.RepositorySigner;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /** What the real-tool tests need: a throw-away signing key and real .debs from the machine's archive. */
 public final class TestTools {
@@ -25,7 +25,7 @@ public final class TestTools {
     public static RepositorySigner throwAwayKey(Path dir) throws IOException {
         Path home = Files.createDirectories(dir.resolve("gnupg"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-        ProcessRunner runner = new ProcessRunner(dir.resolve("scratch"));
+        ProcessRunner runner = new ProcessRunner();
         runner.run(List.of("gpg", "--homedir", home.toString(), "--batch", "--passphrase", "",
                 "--quick-gen-key", "deb-bootc-compose tests <tests@invalid>", "ed25519", "sign", "never"),
                 Duration.ofMinutes(1));
@@ -41,7 +41,7 @@ public final class TestTools {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(List.of("apt-get", "download"));
         command.addAll(List.of(packages));
-        new ProcessRunner(dir.resolve(".scratch")).run(command, Duration.ofMinutes(5), Map.of(), dir);
+        new ProcessRunner().run(Command.of(command).withTimeout(Duration.ofMinutes(5)).inDirectory(dir));
         List<ArtifactRef> refs = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (Path deb : files.filter(f -> f.toString().endsWith(".deb")).sorted().toList()) {
@@ -57,7 +57,7 @@ public final class TestTools {
      */
     public static ArtifactRef rebuild(Path deb, String pkg, String version, Path dir) throws Exception {
         Path unpacked = dir.resolve("unpacked-" + version);
-        ProcessRunner runner = new ProcessRunner(dir.resolve(".scratch"));
+        ProcessRunner runner = new ProcessRunner();
         runner.run(List.of("dpkg-deb", "-R", deb.toString(), unpacked.toString()), Duration.ofMinutes(1));
         Path control = unpacked.resolve("DEBIAN/control");
         Files.writeString(control, Files.readString(control).replaceAll("(?m)^Version: .*$", "Version: " + version));
@@ -83,7 +83,7 @@ public final class TestTools {
         Files.createDirectories(root.resolve(path).getParent());
         Files.writeString(root.resolve(path), "shipped\n");
         Path out = dir.resolve(pkg + "_" + version + "_all.deb");
-        new ProcessRunner(dir.resolve(".scratch")).run(List.of("dpkg-deb", "--root-owner-group", "-b", root.toString(),
+        new ProcessRunner().run(List.of("dpkg-deb", "--root-owner-group", "-b", root.toString(),
                 out.toString()), Duration.ofMinutes(1));
         return artifact(out);
     }

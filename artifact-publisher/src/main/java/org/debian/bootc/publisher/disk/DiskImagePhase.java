@@ -28,11 +28,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.phase.Tree;
-import org.debian.bootc.publisher.process.ProcessRunner;
-import org.debian.bootc.publisher.process.ToolFailedException;
 
 /**
  * bootc-image-builder's role, done by the publisher: a bootable GPT disk image from the
@@ -197,7 +198,7 @@ public final class DiskImagePhase {
     public Result run(Request request) {
         try {
             return make(request);
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
@@ -269,8 +270,8 @@ public final class DiskImagePhase {
     private void deploy(Request request, Path sysroot, Path bootCopy) throws IOException {
         String sysrootOption = "--sysroot=" + sysroot;
         Path repo = sysroot.resolve("ostree/repo");
-        if (runner.runAllowingFailure(List.of("ostree", "show", "--repo=" + ostreeRepo, request.commit()), timeout,
-                Map.of(), null).exitCode() != 0) {
+        if (runner.run(Command.of("ostree", "show", "--repo=" + ostreeRepo, request.commit()).withTimeout(timeout)
+                .capturingStdout().acceptingAnyExitCode()).exitCode() != 0) {
             throw new IllegalArgumentException("commit " + request.commit() + " of " + request.ref()
                     + " is not in the publisher's OSTree repository " + ostreeRepo);
         }
@@ -344,9 +345,10 @@ public final class DiskImagePhase {
                 "--offset=" + esp.firstSector(), raw.toString(), Long.toString(esp.sizeBytes() / 1024)), timeout);
         String espImage = raw + "@@" + esp.offsetBytes();
         Map<String, String> mtools = Map.of("MTOOLS_SKIP_CHECK", "1");
-        runner.run(List.of("mmd", "-i", espImage, "::/EFI", "::/EFI/BOOT"), timeout, mtools, null);
-        runner.run(List.of("mcopy", "-i", espImage, efiBinary.toString(), "::/EFI/BOOT/" + efiBinary.getFileName()),
-                timeout, mtools, null);
+        runner.run(Command.of("mmd", "-i", espImage, "::/EFI", "::/EFI/BOOT").withTimeout(timeout)
+                .withEnvironment(mtools).capturingStdout());
+        runner.run(Command.of("mcopy", "-i", espImage, efiBinary.toString(), "::/EFI/BOOT/" + efiBinary.getFileName())
+                .withTimeout(timeout).withEnvironment(mtools).capturingStdout());
         mkfsExt4(raw, layout.boot(), boot);
         mkfsExt4(raw, layout.root(), sysroot);
     }

@@ -21,10 +21,10 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.publisher.phase.OstreeLayout;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.process.ToolFailedException;
 
 /**
  * The bootc OCI image of a laid-out tree, written into an OCI image layout directory:
@@ -78,7 +78,7 @@ public final class ImagePhase {
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.IMAGE, "cannot write the image of " + tree + " to " + layout.dir()
                     + ": " + e, e);
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.IMAGE, e.getMessage(), e);
         }
     }

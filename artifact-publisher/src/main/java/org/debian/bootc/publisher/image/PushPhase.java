@@ -10,15 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.process.ProcessRunner;
-import org.debian.bootc.publisher.process.ToolFailedException;
 
 /**
  * Pushes an image from the OCI layout to a registry with {@code skopeo copy
@@ -75,7 +74,7 @@ public final class PushPhase {
             try {
                 runner.run(List.of("skopeo", "copy", "--quiet", "--preserve-digests",
                         "--dest-tls-verify=" + tlsVerify, "--digestfile", digestFile.toString(),
-                        "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), timeout, Map.of(), null);
+                        "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), timeout);
                 String pushed = Files.readString(digestFile).strip();
                 if (!pushed.equals(image.manifestDigest())) {
                     throw new PhaseFailedException(Stage.PUSH, "the registry holds " + reference + " as " + pushed
@@ -87,7 +86,7 @@ public final class PushPhase {
             LOG.infof("pushed %s@%s: %d of %d blobs, %d bytes", reference, image.manifestDigest(), missing.size(),
                     blobs.size(), bytes);
             return new Result(reference, image.manifestDigest(), bytes, missing.size());
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.PUSH, e.getMessage(), e);
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.PUSH, "cannot push " + reference + ": " + e, e);

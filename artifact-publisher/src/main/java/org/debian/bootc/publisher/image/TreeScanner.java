@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.debian.bootc.publisher.process.ProcessRunner;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Reads a root file system into {@link FileEntry}s: type, mode, owner, size, mtime,
@@ -89,13 +91,12 @@ public final class TreeScanner {
     }
 
     private Map<String, Map<String, byte[]>> xattrs(Path root) {
-        ProcessRunner.Result dump = runner.runAllowingFailure(List.of("getfattr", "--recursive", "--physical",
-                "--no-dereference", "--dump", "--match=-", "--encoding=base64", "--absolute-names", root.toString()),
-                Duration.ofMinutes(10), Map.of(), null);
+        CommandResult dump = runner.run(Command.of("getfattr", "--recursive", "--physical",
+                "--no-dereference", "--dump", "--match=-", "--encoding=base64", "--absolute-names", root.toString())
+                .withTimeout(Duration.ofMinutes(10)).capturingStdout().acceptingAnyExitCode());
         // getfattr exits 1 when some file has no attributes to show; a real failure leaves no output.
-        if (dump.exitCode() != 0 && dump.stdout().length == 0 && !dump.stderr().isBlank()) {
-            throw new org.debian.bootc.publisher.process.ToolFailedException(List.of("getfattr"), dump.exitCode(),
-                    dump.stderr());
+        if (dump.exitCode() != 0 && dump.stdout().length == 0 && !dump.output().isBlank()) {
+            throw dump.failure();
         }
         return parse(new String(dump.stdout(), StandardCharsets.UTF_8), root.toString());
     }

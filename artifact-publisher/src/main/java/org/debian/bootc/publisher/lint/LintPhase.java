@@ -15,9 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * bootc's fatal lint rules ({@code bootc container lint}), checked on the tree before

@@ -7,14 +7,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.publisher.process.ProcessRunner;
-import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Pungi's ostree phase: the laid-out tree committed with {@code ostree commit} to the
@@ -71,7 +72,7 @@ public final class OstreeCommitPhase {
     public Result run(Path tree, Request request) {
         try {
             return commit(tree, request);
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.OSTREE, e.getMessage(), e);
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.OSTREE, "cannot commit " + tree + " to " + repo + ": " + e, e);
@@ -123,8 +124,8 @@ public final class OstreeCommitPhase {
         if (!Files.exists(repo.resolve("config"))) {
             return Optional.empty();
         }
-        ProcessRunner.Result result = runner.runAllowingFailure(List.of("ostree", "rev-parse", "--repo=" + repo, ref),
-                timeout, Map.of(), null);
+        CommandResult result = runner.run(Command.of("ostree", "rev-parse", "--repo=" + repo, ref).withTimeout(timeout)
+                .capturingStdout().acceptingAnyExitCode());
         return result.exitCode() == 0 ? Optional.of(result.stdoutText().strip()) : Optional.empty();
     }
 

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.publisher.process.ProcessRunner;
-import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Turns a Debian root file system into the OSTree/bootc layout, in place, the way
@@ -108,7 +108,7 @@ public final class OstreeLayout {
             return new Result(kernel, dropped);
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.ROOTFS, "cannot convert " + root + " to the OSTree layout: " + e, e);
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
         }
     }

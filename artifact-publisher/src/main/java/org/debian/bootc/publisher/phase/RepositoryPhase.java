@@ -8,18 +8,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.debian.deb822.Deb822;
-import org.debian.bootc.publisher.process.ProcessRunner;
-import org.debian.bootc.publisher.process.ToolFailedException;
 
 /**
  * Pungi's createrepo step for Debian: the compose's built {@code .deb}s as an apt
@@ -53,7 +53,7 @@ public final class RepositoryPhase {
     public ComposeRepository run(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures) {
         try {
             return make(artifacts, root, suite, architectures);
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
@@ -81,8 +81,9 @@ public final class RepositoryPhase {
         TreeSet<String> names = new TreeSet<>();
         for (String architecture : architectures) {
             Path binary = Files.createDirectories(dists.resolve(ComposeRepository.COMPONENT).resolve("binary-" + architecture));
-            byte[] index = runner.run(List.of("apt-ftparchive", "--arch", architecture, "packages",
-                    "pool/" + ComposeRepository.COMPONENT), TOOL_TIMEOUT, Map.of(), root).stdout();
+            byte[] index = runner.run(Command.of("apt-ftparchive", "--arch", architecture, "packages",
+                    "pool/" + ComposeRepository.COMPONENT).withTimeout(TOOL_TIMEOUT).inDirectory(root).capturingStdout())
+                    .stdout();
             Files.write(binary.resolve("Packages"), index);
             try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(binary.resolve("Packages.gz")))) {
                 gz.write(index);
@@ -93,14 +94,14 @@ public final class RepositoryPhase {
                 }
             }
         }
-        byte[] release = runner.run(List.of("apt-ftparchive",
+        byte[] release = runner.run(Command.of("apt-ftparchive",
                 "-o", "APT::FTPArchive::Release::Origin=" + ComposeRepository.ORIGIN,
                 "-o", "APT::FTPArchive::Release::Label=" + ComposeRepository.ORIGIN,
                 "-o", "APT::FTPArchive::Release::Suite=" + suite,
                 "-o", "APT::FTPArchive::Release::Codename=" + suite,
                 "-o", "APT::FTPArchive::Release::Architectures=" + String.join(" ", architectures),
                 "-o", "APT::FTPArchive::Release::Components=" + ComposeRepository.COMPONENT,
-                "release", "."), TOOL_TIMEOUT, Map.of(), dists).stdout();
+                "release", ".").withTimeout(TOOL_TIMEOUT).inDirectory(dists).capturingStdout()).stdout();
         Files.write(dists.resolve("Release"), release);
         String home = signer.gnupgHome().toString();
         runner.run(List.of("gpg", "--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback",

@@ -13,8 +13,9 @@ import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.debian.PackageId;
-import org.debian.bootc.publisher.process.ProcessRunner;
-import org.debian.bootc.publisher.process.ToolFailedException;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * The root file system, as rpm-ostree's treecompose installs it: mmdebstrap with
@@ -53,7 +54,7 @@ public final class RootfsPhase {
     public Path run(RootfsRequest request, Path target) {
         try {
             return build(request, target);
-        } catch (ToolFailedException e) {
+        } catch (CommandFailedException e) {
             throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
         } catch (IOException e) {
             throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare the root file system " + target + ": " + e, e);
@@ -81,8 +82,9 @@ public final class RootfsPhase {
         request.composeRepository().ifPresent(r -> command.add(r.sourceLine()));
         command.addAll(request.extraSources());
         long started = System.nanoTime();
-        runner.run(command, timeout, Map.of("SOURCE_DATE_EPOCH", Long.toString(request.sourceDateEpoch()),
-                "TMPDIR", Files.createDirectories(workDir.resolve("tmp")).toString()), null);
+        runner.run(Command.of(command).withTimeout(timeout).capturingStdout().withEnvironment(Map.of(
+                "SOURCE_DATE_EPOCH", Long.toString(request.sourceDateEpoch()),
+                "TMPDIR", Files.createDirectories(workDir.resolve("tmp")).toString())));
         LOG.infof("root file system %s: %d packages in %d s", target, request.packages().size(),
                 (System.nanoTime() - started) / 1_000_000_000);
         return target;

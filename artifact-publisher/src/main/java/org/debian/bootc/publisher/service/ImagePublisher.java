@@ -11,6 +11,8 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.AptRepository;
 import org.debian.bootc.events.DiskFormat;
 import org.debian.bootc.events.DiskSpec;
@@ -33,7 +35,6 @@ import org.debian.bootc.publisher.phase.RootfsPhase;
 import org.debian.bootc.publisher.phase.RootfsRequest;
 import org.debian.bootc.publisher.phase.Stage;
 import org.debian.bootc.publisher.phase.Tree;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * Runs the phases for one image, in Pungi's order: the compose's apt repository, the
@@ -64,7 +65,7 @@ public final class ImagePublisher {
     public ImagePublisher(PublisherSettings settings) {
         this.settings = settings;
         Path work = settings.dataDir().resolve("work");
-        this.runner = new ProcessRunner(work.resolve("scratch"));
+        this.runner = new ProcessRunner();
         this.repositoryPhase = new RepositoryPhase(runner, new ArtifactFetcher(), settings.signer());
         this.rootfsPhase = new RootfsPhase(runner, work, settings.archiveKeyring(), settings.downloadCache(),
                 settings.toolTimeout());
@@ -271,7 +272,8 @@ public final class ImagePublisher {
         List<String> command = new ArrayList<>(List.of("dpkg-query", "-W", "-f=${Package}=${Version}\\n"));
         command.addAll(InputKey.TOOLS);
         java.util.Map<String, String> versions = new java.util.TreeMap<>();
-        runner.runAllowingFailure(command, settings.toolTimeout(), java.util.Map.of(), null).stdoutText().lines()
+        runner.run(Command.of(command).withTimeout(settings.toolTimeout()).capturingStdout().acceptingAnyExitCode())
+                .stdoutText().lines()
                 .filter(l -> l.contains("=")).forEach(l -> versions.put(l.substring(0, l.indexOf('=')),
                         l.substring(l.indexOf('=') + 1)));
         return versions;

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * The disk image phase with the real tools (ostree admin deploy, sgdisk, mkfs.fat, mtools,
@@ -42,7 +44,7 @@ class DiskImagePhaseIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        runner = new ProcessRunner(dir.resolve("scratch"));
+        runner = new ProcessRunner();
         repo = dir.resolve("repo");
         Files.createDirectories(repo);
         runner.run(List.of("ostree", "init", "--repo=" + repo, "--mode=archive"), TIMEOUT);
@@ -101,8 +103,9 @@ class DiskImagePhaseIT {
             assertTrue(table.lines().anyMatch(l -> l.trim().matches(p.number() + "\\s+" + p.firstSector() + "\\s+"
                     + p.lastSector() + "\\s.*\\s" + p.typeCode() + "\\s+" + p.name())), p + " in\n" + table);
         }
-        String esp = runner.run(List.of("mdir", "-b", "-i", raw.file() + "@@" + layout.esp().offsetBytes(),
-                "::/EFI/BOOT"), TIMEOUT, Map.of("MTOOLS_SKIP_CHECK", "1"), null).stdoutText();
+        String esp = runner.run(Command.of("mdir", "-b", "-i", raw.file() + "@@" + layout.esp().offsetBytes(),
+                "::/EFI/BOOT").withTimeout(TIMEOUT).withEnvironment(Map.of("MTOOLS_SKIP_CHECK", "1")).capturingStdout())
+                .stdoutText();
         assertTrue(esp.contains("BOOTX64.EFI"), esp);
 
         String boot = raw.file() + "?offset=" + layout.boot().offsetBytes();
@@ -201,13 +204,14 @@ class DiskImagePhaseIT {
         Path sysroot = Files.createDirectories(dir.resolve("sysroot/boot")).getParent();
         Path copy = Files.createDirectories(dir.resolve("bootcopy"));
 
-        ProcessRunner.Result run = runner.runAllowingFailure(List.of("sh", "-euc", DiskImagePhase.DEPLOY_SCRIPT, "sh",
-                sysroot.toString(), copy.toString(), REF), TIMEOUT,
-                Map.of("PATH", shims + ":" + System.getenv("PATH")), null);
+        CommandResult run = runner.run(Command.of("sh", "-euc", DiskImagePhase.DEPLOY_SCRIPT, "sh",
+                sysroot.toString(), copy.toString(), REF).withTimeout(TIMEOUT)
+                .withEnvironment(Map.of("PATH", shims + ":" + System.getenv("PATH"))).capturingStdout()
+                .acceptingAnyExitCode());
 
-        assertEquals(97, run.exitCode(), run.stderr());
-        assertTrue(run.stderr().contains(sysroot.resolve("boot") + " is on ") && run.stderr().contains(
-                "not a tmpfs: not deploying (ostree would freeze that file system)"), run.stderr());
+        assertEquals(97, run.exitCode(), run.output());
+        assertTrue(run.output().contains(sysroot.resolve("boot") + " is on ") && run.output().contains(
+                "not a tmpfs: not deploying (ostree would freeze that file system)"), run.output());
         assertFalse(Files.exists(sysroot.resolve("boot/loader.0")), "nothing was deployed");
     }
 }

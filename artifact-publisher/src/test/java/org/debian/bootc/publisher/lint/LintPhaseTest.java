@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.debian.bootc.publisher.process.ProcessRunner;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /** bootc's fatal lint rules on small synthetic trees. */
 class LintPhaseTest {
@@ -32,7 +32,7 @@ class LintPhaseTest {
         Files.writeString(root.resolve("usr/lib/modules/6.1.0-1-amd64/vmlinuz"), "kernel");
         Files.createSymbolicLink(root.resolve("var/run"), Path.of("../run"));
         Files.createSymbolicLink(root.resolve("ostree"), Path.of("sysroot/ostree"));
-        lint = new LintPhase(new ProcessRunner(dir.resolve("scratch")));
+        lint = new LintPhase(new ProcessRunner());
     }
 
     private String broken() {
@@ -93,7 +93,7 @@ class LintPhaseTest {
     @Test
     void aNonUtf8FileNameOnDiskIsFound() throws Exception {
         // Java cannot make such a name in a UTF-8 locale; the shell can.
-        new ProcessRunner(dir.resolve("scratch")).run(java.util.List.of("sh", "-c", "touch \"$1/$(printf 'caf\\351')\"",
+        new ProcessRunner().run(java.util.List.of("sh", "-c", "touch \"$1/$(printf 'caf\\351')\"",
                 "sh", root.toString()), java.time.Duration.ofSeconds(30));
         LintFailedException e = assertThrows(LintFailedException.class, () -> lint.run(root));
         assertEquals(LintPhase.UTF8, e.rule());

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.publisher.TestTools;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /** The compose's apt repository made by apt-ftparchive and signed by gpg, checked with gpgv. */
 class RepositoryPhaseIT {
@@ -32,7 +32,7 @@ class RepositoryPhaseIT {
     }
 
     private RepositoryPhase phase() {
-        return new RepositoryPhase(new ProcessRunner(dir.resolve("scratch")), new ArtifactFetcher(), signer);
+        return new RepositoryPhase(new ProcessRunner(), new ArtifactFetcher(), signer);
     }
 
     @Test
@@ -48,7 +48,7 @@ class RepositoryPhaseIT {
         String release = Files.readString(dists.resolve("Release"));
         assertTrue(release.contains("Origin: deb-bootc-compose") && release.contains("Suite: compose")
                 && release.contains("main/binary-amd64/Packages"), release);
-        ProcessRunner runner = new ProcessRunner(dir.resolve("scratch"));
+        ProcessRunner runner = new ProcessRunner();
         runner.run(List.of("gpgv", "--keyring", repository.keyring().toString(), dists.resolve("InRelease").toString()),
                 Duration.ofMinutes(1));
         runner.run(List.of("gpgv", "--keyring", repository.keyring().toString(), dists.resolve("Release.gpg").toString(),
@@ -71,7 +71,7 @@ class RepositoryPhaseIT {
 
     @Test
     void anUnknownSigningKeyIsNamed() {
-        RepositoryPhase unknownKey = new RepositoryPhase(new ProcessRunner(dir.resolve("scratch")), new ArtifactFetcher(),
+        RepositoryPhase unknownKey = new RepositoryPhase(new ProcessRunner(), new ArtifactFetcher(),
                 new RepositorySigner(signer.gnupgHome(), "0123456789ABCDEF0123456789ABCDEF01234567"));
 
         PhaseFailedException e = assertThrows(PhaseFailedException.class,

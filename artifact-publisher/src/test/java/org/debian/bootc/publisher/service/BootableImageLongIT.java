@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
@@ -25,7 +26,6 @@ import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.lint.LintFailedException;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * The slow real-tool publishes (profile {@code long}): a bootable image with the kernel,
@@ -66,7 +66,7 @@ class BootableImageLongIT {
         PublishResult result = publisher.publish(new PublishRequest("bootable-1-20261125.t.0", "1", plan,
                 plan.images().get(0), hello, List.of("hello")));
 
-        ProcessRunner runner = new ProcessRunner(dir.resolve("scratch"));
+        ProcessRunner runner = new ProcessRunner();
         String repo = "--repo=" + publisher.ostreeRepository();
         String kver = runner.run(List.of("ostree", "show", repo, REF, "--print-metadata-key=ostree.linux"),
                 Duration.ofMinutes(1)).stdoutText().strip().replace("'", "");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
@@ -22,7 +23,6 @@ import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.publisher.image.OciLayout;
 import org.debian.bootc.publisher.phase.RepositorySigner;
 import org.debian.bootc.publisher.phase.Tree;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * The reuse decision against a real OSTree repository and a real OCI layout (a small
@@ -47,7 +47,7 @@ class InputKeyRecordsIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        runner = new ProcessRunner(dir.resolve("scratch"));
+        runner = new ProcessRunner();
         publisher = new ImagePublisher(new PublisherSettings(dir.resolve("data"), new RepositorySigner(dir, "unused"),
                 Optional.empty(), Optional.empty(), false, false, 64, false, Optional.empty(), "urn:deb-bootc-compose",
                 Duration.ofMinutes(5)));

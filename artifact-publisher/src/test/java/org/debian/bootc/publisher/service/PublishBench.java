@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
@@ -20,7 +21,6 @@ import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
 import org.debian.bootc.publisher.phase.Tree;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * The publisher's figures for docs/benchmarks.md, with the real tools: a cold publish of a
@@ -95,7 +95,7 @@ public final class PublishBench {
             double updateSeconds = seconds(t0);
 
             // The no-change commit: the ref's tree checked out again, committed with and without the skip.
-            ProcessRunner runner = new ProcessRunner(dir.resolve("scratch"));
+            ProcessRunner runner = new ProcessRunner();
             Path tree = dir.resolve("checkout");
             runner.run(List.of("ostree", "checkout", "--repo=" + publisher.ostreeRepository(), ref, tree.toString()),
                     Duration.ofMinutes(10));

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.Failable;
@@ -23,7 +24,6 @@ import org.debian.bootc.publisher.disk.DiskImagePhase;
 import org.debian.bootc.publisher.phase.PhaseFailedException;
 import org.debian.bootc.publisher.phase.RepositorySigner;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * The disk phase as a stage of a publish (a small tree with a stand-in kernel, the real
@@ -62,7 +62,7 @@ class PublishDiskIT {
         // an uncompressed cpio initramfs holding what the layout checks for (dracut's ostree module's binary)
         Path initramfs = Files.createDirectories(dir.resolve(name + "-initramfs/usr/lib/ostree"));
         Files.writeString(initramfs.resolve("ostree-prepare-root"), "stand-in\n");
-        ProcessRunner runner = new ProcessRunner(dir.resolve("scratch"));
+        ProcessRunner runner = new ProcessRunner();
         runner.run(List.of("sh", "-c", "cd \"$1\" && find . | cpio --quiet -o -H newc > \"$2\"", "sh",
                 dir.resolve(name + "-initramfs").toString(), tree.resolve("boot/initrd.img-6.1.0-0-test").toString()),
                 Duration.ofMinutes(1));

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
@@ -40,7 +41,6 @@ import org.debian.bootc.publisher.lint.LintFailedException;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
 import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.process.ProcessRunner;
 
 /**
  * The whole publish with the real tools: apt-ftparchive and gpg, mmdebstrap from the
@@ -68,7 +68,7 @@ class PublishPipelineIT {
     @BeforeAll
     static void setUp() throws Exception {
         registry = TestRegistry.start(dir);
-        runner = new ProcessRunner(dir.resolve("scratch"));
+        runner = new ProcessRunner();
         PublisherSettings settings = new PublisherSettings(dir.resolve("data"), TestTools.throwAwayKey(dir),
                 Optional.of(Path.of(TestArchive.KEYRING)), Optional.of(Path.of("target/apt-cache").toAbsolutePath()),
                 true, false, 64, false, Optional.empty(), "https://salsa.debian.org/deb-bootc-compose",

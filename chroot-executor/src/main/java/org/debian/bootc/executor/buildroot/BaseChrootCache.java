@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.executor.failure.RootError;
-import org.debian.bootc.executor.process.LogSink;
 
 /**
  * Base chroots, one per {@link BaseKey}, kept in a directory as mock keeps its

@@ -2,7 +2,7 @@ package org.debian.bootc.executor.buildroot;
 
 import java.nio.file.Path;
 
-import org.debian.bootc.executor.process.LogSink;
+import org.debian.bootc.debian.process.LogSink;
 
 /** Makes a base chroot for a key into a directory that does not exist yet. */
 @FunctionalInterface

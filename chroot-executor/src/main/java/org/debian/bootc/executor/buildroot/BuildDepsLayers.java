@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
-import org.debian.bootc.executor.process.CommandFailedException;
-import org.debian.bootc.executor.process.LogSink;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.LogSink;
 
 /**
  * Build-deps layers, as mock's root_cache keeps a chroot per package set: what apt

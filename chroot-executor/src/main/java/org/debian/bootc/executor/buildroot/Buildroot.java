@@ -14,11 +14,11 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildrootId;
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.CommandResult;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
 
 /**
  * One throw-away chroot for one build attempt, in the manner of osbuild's

@@ -14,13 +14,13 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildrootId;
 import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.RootError;
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.CommandFailedException;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
 
 /**
  * Makes {@link Buildroot}s under {@code <dir>/<buildroot id>/} ({@code upper},

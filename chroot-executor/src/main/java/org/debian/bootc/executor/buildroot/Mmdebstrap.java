@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.executor.failure.Diagnosis;
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.CommandFailedException;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
 
 /**
  * Makes a base with {@code mmdebstrap --variant=buildd} (essential packages, apt

@@ -6,10 +6,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.CommandFailedException;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Removes trees that builds and base creations made. In root mode that is a plain

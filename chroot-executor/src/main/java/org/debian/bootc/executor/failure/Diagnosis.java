@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 
-import org.debian.bootc.executor.process.CommandFailedException;
+import org.debian.bootc.debian.process.CommandFailedException;
 
 /**
  * Turns a failed tool into the failure that fits: apt's and mmdebstrap's own

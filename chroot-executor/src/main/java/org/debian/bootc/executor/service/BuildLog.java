@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
-import org.debian.bootc.executor.process.LogSink;
+import org.debian.bootc.debian.process.LogSink;
 
 /**
  * The whole log of one build attempt, as sbuild writes one: every stage's header,

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.CommandResult;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.TaskId;
@@ -38,8 +40,6 @@ import org.debian.bootc.executor.failure.ConfigError;
 import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.PackageManagerError;
 import org.debian.bootc.executor.failure.RootError;
-import org.debian.bootc.executor.process.CommandFailedException;
-import org.debian.bootc.executor.process.CommandResult;
 import org.debian.bootc.executor.source.SourceFetcher;
 
 /**

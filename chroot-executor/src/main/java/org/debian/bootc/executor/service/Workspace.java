@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.debian.bootc.debian.apt.AptSources;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
 import org.debian.bootc.executor.artifact.ComposeAptRepositories;
@@ -20,7 +21,6 @@ import org.debian.bootc.executor.buildroot.BuildrootFactory;
 import org.debian.bootc.executor.buildroot.IsolationMode;
 import org.debian.bootc.executor.buildroot.Mmdebstrap;
 import org.debian.bootc.executor.buildroot.TreeRemover;
-import org.debian.bootc.executor.process.ProcessRunner;
 import org.debian.bootc.executor.source.SourceFetcher;
 
 /**

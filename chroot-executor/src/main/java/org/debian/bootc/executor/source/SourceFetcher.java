@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.executor.archive.Downloader;
 import org.debian.bootc.executor.failure.SourceError;
-import org.debian.bootc.executor.process.LogSink;
 
 /**
  * Fetches a task's source package (the .dsc and the files it names) from the

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildResult;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BaseKey;
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
 import org.debian.bootc.executor.service.BuildOutcome;
 import org.debian.bootc.executor.service.BuildRequest;
 import org.debian.bootc.executor.service.TestSources;

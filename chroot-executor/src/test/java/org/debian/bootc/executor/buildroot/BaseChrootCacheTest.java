@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.executor.failure.RootError;
-import org.debian.bootc.executor.process.LogSink;
 
 class BaseChrootCacheTest {
 

@@ -2,10 +2,10 @@ package org.debian.bootc.executor.failure;
 
 import java.time.Duration;
 
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.CommandFailedException;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /** Real failed commands (a shell printing the given text), so diagnoses are tested on the runner's own exceptions. */
 final class TestFailures {

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.events.BuildrootId;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BaseKey;
@@ -26,7 +27,6 @@ import org.debian.bootc.executor.buildroot.BuildDepsLayers;
 import org.debian.bootc.executor.buildroot.Buildroot;
 import org.debian.bootc.executor.buildroot.ChrootCommand;
 import org.debian.bootc.executor.buildroot.TreeRemover;
-import org.debian.bootc.executor.process.LogSink;
 
 /**
  * Build-deps layers on a real base with a real overlay: what the first buildroot

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildTaskDispatched;
 import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ComposeId;
@@ -25,9 +28,9 @@ import org.debian.bootc.events.TaskId;
 import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.archive.ArchiveResolver;
 import org.debian.bootc.executor.archive.Downloader;
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /** Source packages for tests: native ones made here with dpkg-source, and the real archive's. */
 public final class TestSources {

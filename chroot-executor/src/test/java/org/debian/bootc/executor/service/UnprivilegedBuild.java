@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.BuildType;
 import org.debian.bootc.events.ComposeId;
@@ -20,7 +21,6 @@ import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.executor.buildroot.IsolationMode;
 import org.debian.bootc.executor.buildroot.TreeRemover;
-import org.debian.bootc.executor.process.ProcessRunner;
 
 /**
  * The executor's build path in a JVM of its own, for {@code UnprivilegedBuildIT}, which

@@ -22,10 +22,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
-import org.debian.bootc.executor.process.Command;
-import org.debian.bootc.executor.process.LogSink;
-import org.debian.bootc.executor.process.ProcessRunner;
 
 /**
  * The unprivileged mode, for real: an ordinary account made here (with subordinate id
@@ -167,7 +167,7 @@ class UnprivilegedBuildIT {
     private static long[] account() throws IOException {
         try {
             RUN.run(Command.of("id", "-u", USER), LogSink.NONE);
-        } catch (org.debian.bootc.executor.process.CommandFailedException e) {
+        } catch (org.debian.bootc.debian.process.CommandFailedException e) {
             RUN.run(Command.of("useradd", "--no-create-home", "--home-dir", HOME.toString(), "--shell",
                     "/usr/sbin/nologin", "--user-group", USER), LogSink.NONE);
         }

@@ -13,12 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.executor.archive.Downloader;
 import org.debian.bootc.executor.artifact.Sha256s;
 import org.debian.bootc.executor.failure.SourceError;
-import org.debian.bootc.executor.process.LogSink;
 
 class SourceFetcherTest {
 

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.debian.PackageId;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Resolves the install closure of a package list with apt itself, the way
@@ -44,7 +48,7 @@ public final class AptResolver {
     private static final Pattern UNABLE_TO_LOCATE = Pattern.compile("^E: Unable to locate package (\\S+)");
     private static final String UNMET = "The following packages have unmet dependencies:";
 
-    private final ToolRunner tools;
+    private final ProcessRunner tools;
     private final Path workDir;
     private final BaseVariant base;
 
@@ -52,7 +56,7 @@ public final class AptResolver {
      * @param workDir where the private apt roots are made (and removed again)
      * @param base what the root holds besides the listed packages
      */
-    public AptResolver(ToolRunner tools, Path workDir, BaseVariant base) {
+    public AptResolver(ProcessRunner tools, Path workDir, BaseVariant base) {
         this.tools = tools;
         this.workDir = workDir;
         this.base = base;
@@ -89,19 +93,19 @@ public final class AptResolver {
             argv.addAll(packages);
             argv.addAll(base.aptPatterns());
             long started = System.nanoTime();
-            ToolRunner.Result result = tools.run(ToolRunner.Command.of(argv).withEnvironment(env)
+            CommandResult result = tools.run(Command.of(argv).withEnvironment(env).capturingStdout()
                     .acceptingExitCodes(0, 100));
             if (result.exitCode() != 0) {
                 throw failure(architecture, result);
             }
-            List<PackageId> resolved = parse(result.stdout());
+            List<PackageId> resolved = parse(result.stdoutText());
             LOG.infof("%s %s %s: %d packages resolve to %d (%s base) in %d ms", snapshot.archive(),
                     snapshot.suite(), architecture, packages.size(), resolved.size(), base.mmdebstrapVariant(),
                     (System.nanoTime() - started) / 1_000_000);
             return resolved;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare a private apt root in " + workDir, e);
-        } catch (ToolException e) {
+        } catch (CommandFailedException e) {
             throw new ArchiveException.ResolverFailed(architecture, e.getMessage(), e);
         } finally {
             IndexCache.deleteTree(root);
@@ -170,10 +174,10 @@ public final class AptResolver {
     /** Links the snapshot's InRelease and Packages into lists/ under the names apt expects. */
     private void place(Path root, ArchiveSnapshot snapshot, List<IndexFile> lists, Map<String, String> env,
             String architecture) throws IOException {
-        ToolRunner.Result uris = tools.run(ToolRunner.Command.of("apt-get", "update", "--print-uris", "--quiet")
-                .withEnvironment(env));
+        CommandResult uris = tools.run(Command.of("apt-get", "update", "--print-uris", "--quiet")
+                .withEnvironment(env).capturingStdout());
         Map<String, String> names = new HashMap<>();
-        for (String line : uris.stdout().split("\n")) {
+        for (String line : uris.stdoutText().split("\n")) {
             Matcher m = PRINT_URI.matcher(line);
             if (m.find()) {
                 names.put(m.group(1), m.group(2));
@@ -223,8 +227,8 @@ public final class AptResolver {
     }
 
     /** Turns apt's exit status 100 into the failure its output describes. */
-    static ArchiveException failure(String architecture, ToolRunner.Result result) {
-        List<String> errors = result.stderr().lines().filter(l -> l.startsWith("E: ")).toList();
+    static ArchiveException failure(String architecture, CommandResult result) {
+        List<String> errors = result.output().lines().filter(l -> l.startsWith("E: ")).toList();
         List<String> unknown = new ArrayList<>();
         for (String line : errors) {
             Matcher m = UNABLE_TO_LOCATE.matcher(line);
@@ -235,7 +239,7 @@ public final class AptResolver {
         if (!unknown.isEmpty()) {
             return new ArchiveException.UnknownPackages(architecture, unknown, errors);
         }
-        List<String> out = result.stdout().lines().toList();
+        List<String> out = result.stdoutText().lines().toList();
         int unmet = out.indexOf(UNMET);
         if (unmet >= 0) {
             List<String> block = new ArrayList<>(out.subList(unmet, out.size()).stream()
@@ -246,7 +250,8 @@ public final class AptResolver {
         List<String> said = new ArrayList<>(out.stream().filter(l -> !l.isBlank()
                 && !l.startsWith("Reading package lists") && !l.startsWith("Building dependency tree")
                 && !l.startsWith("Reading state information")).toList());
-        said.addAll(errors.isEmpty() ? ToolException.lastLines(result.stderr(), ToolException.QUOTED_LINES) : errors);
+        said.addAll(errors.isEmpty() ? CommandFailedException.lastLines(result.output(), ProcessRunner.QUOTED_LINES)
+                : errors);
         return new ArchiveException.ResolverFailed(architecture, "\n  " + String.join("\n  ", said), null);
     }
 }

@@ -33,6 +33,8 @@ import org.debian.bootc.debian.release.InvalidReleaseException;
 import org.debian.bootc.debian.release.Release;
 import org.debian.bootc.debian.release.SignatureRejectedException;
 import org.debian.bootc.debian.release.ReleaseVerifier;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Fetches a suite's InRelease, verifies it with gpgv, and fetches the indices it
@@ -68,11 +70,11 @@ public final class ArchiveClient {
     private final HttpClient http;
     private final IndexCache cache;
     private final ReleaseVerifier verifier;
-    private final ToolRunner tools;
+    private final ProcessRunner tools;
     private final Clock clock;
     private final Options options;
 
-    public ArchiveClient(HttpClient http, IndexCache cache, ReleaseVerifier verifier, ToolRunner tools, Clock clock,
+    public ArchiveClient(HttpClient http, IndexCache cache, ReleaseVerifier verifier, ProcessRunner tools, Clock clock,
             Options options) {
         this.http = http;
         this.cache = cache;
@@ -268,7 +270,7 @@ public final class ArchiveClient {
                         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                     }
                 } else {
-                    tools.run(ToolRunner.Command.of("xz", "--decompress", "--stdout", compressed.toString())
+                    tools.run(Command.of("xz", "--decompress", "--stdout", compressed.toString())
                             .withStdoutTo(temp));
                 }
                 long size = Files.size(temp);

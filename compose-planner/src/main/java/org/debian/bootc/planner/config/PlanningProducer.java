@@ -5,12 +5,12 @@ import java.time.Clock;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.planner.archive.AptResolver;
 import org.debian.bootc.planner.archive.ArchiveClient;
 import org.debian.bootc.planner.archive.ArchiveLocation;
 import org.debian.bootc.planner.archive.BaseVariant;
 import org.debian.bootc.planner.archive.IndexCache;
-import org.debian.bootc.planner.archive.ToolRunner;
 import org.debian.bootc.planner.plan.ComposePlanning;
 
 import org.debian.bootc.debian.apt.AptSources;
@@ -23,7 +23,7 @@ public class PlanningProducer {
     @ApplicationScoped
     ComposePlanning planning(PlannerConfig config) {
         PlannerConfig.Archive archive = config.archive();
-        ToolRunner tools = new ToolRunner(archive.toolTimeout());
+        ProcessRunner tools = new ProcessRunner(archive.toolTimeout());
         ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(archive.cacheDir()),
                 new ReleaseVerifier(archive.toolTimeout()), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(archive.keyring(), true, archive.requestTimeout()));

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.Violation;
@@ -33,7 +34,6 @@ import org.debian.bootc.planner.archive.IndexCache;
 import org.debian.bootc.planner.archive.IndexSelection;
 import org.debian.bootc.planner.archive.PackageSet;
 import org.debian.bootc.planner.archive.SourceIndex;
-import org.debian.bootc.planner.archive.ToolException;
 import org.debian.bootc.planner.buildorder.BuildCycleException;
 import org.debian.bootc.planner.buildorder.BuildOrder;
 import org.debian.bootc.planner.buildorder.SourceRecord;
@@ -76,7 +76,7 @@ public final class ComposePlanning {
     public PlanOutcome plan(Manifest manifest) {
         try {
             return planOrRefuse(manifest);
-        } catch (ArchiveException | ToolException | java.io.UncheckedIOException e) {
+        } catch (ArchiveException | CommandFailedException | java.io.UncheckedIOException e) {
             throw new PlanningUnavailable("cannot plan against the archive for " + manifest.suite() + ": "
                     + e.getMessage(), e);
         }

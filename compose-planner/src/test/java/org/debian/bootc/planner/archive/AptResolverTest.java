@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.debian.apt.SignedBy;
 import org.debian.bootc.debian.release.ReleaseVerifier;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /** Real apt-get against the hand-written fixture archive: milliseconds per resolution. */
 class AptResolverTest {
@@ -28,7 +31,7 @@ class AptResolverTest {
     static Path dir;
 
     private static ArchiveSnapshot snapshot;
-    private static final ToolRunner TOOLS = new ToolRunner(Duration.ofSeconds(60));
+    private static final ProcessRunner TOOLS = new ProcessRunner(Duration.ofSeconds(60));
 
     @BeforeAll
     static void archive() {
@@ -143,14 +146,14 @@ class AptResolverTest {
 
     @Test
     void anyOtherAptFailureQuotesApt() {
-        ToolRunner.Result result = new ToolRunner.Result(List.of("apt-get"), 100, """
+        CommandResult result = new CommandResult(List.of("apt-get"), 100, "E: Package 'mail-transport-agent' has no installation candidate\n", """
                 Reading package lists...
                 Building dependency tree...
                 Package mail-transport-agent is a virtual package provided by:
                   postfix 3.7.11-0+deb12u1
                   exim4-daemon-light 4.96-15+deb12u10
 
-                """, "E: Package 'mail-transport-agent' has no installation candidate\n", Duration.ZERO);
+                """.getBytes(StandardCharsets.UTF_8), List.of(), Duration.ZERO);
 
         ArchiveException e = AptResolver.failure("amd64", result);
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.debian.bootc.debian.apt.SignedBy;
 import org.debian.bootc.debian.release.ReleaseVerifier;
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /** The client against a signed fixture archive served on loopback: the server counts every request. */
 class ArchiveClientTest {
@@ -36,7 +38,7 @@ class ArchiveClientTest {
 
     private FixtureArchive fixture;
     private FixtureServer server;
-    private ToolRunner tools;
+    private ProcessRunner tools;
 
     @BeforeEach
     void serve() throws IOException {
@@ -45,7 +47,7 @@ class ArchiveClientTest {
                 .index(SOURCES, Fixtures.SOURCES)
                 .write();
         server = new FixtureServer(fixture.root());
-        tools = new ToolRunner(Duration.ofSeconds(30));
+        tools = new ProcessRunner(Duration.ofSeconds(30));
     }
 
     @AfterEach
@@ -170,8 +172,8 @@ class ArchiveClientTest {
     @Test
     void anArmoredSignedByKeyringIsDearmoredForGpgv() throws IOException {
         Path armored = dir.resolve("fixture.asc");
-        tools.run("gpg", "--homedir", FixtureArchive.Key.get().home.toString(), "--batch", "--quiet", "--armor",
-                "--output", armored.toString(), "--export");
+        tools.run(Command.of("gpg", "--homedir", FixtureArchive.Key.get().home.toString(), "--batch", "--quiet",
+                "--armor", "--output", armored.toString(), "--export"));
         Archive archive = new Archive(server.uri(), Optional.of(SignedBy.keyring(armored)), "test");
 
         ArchiveSnapshot snapshot = client().snapshot(archive, "bookworm", IndexSelection.releaseOnly());
@@ -219,7 +221,7 @@ class ArchiveClientTest {
     void anXzOnlyIndexIsDecompressedWithXz() throws IOException {
         Path plain = dir.resolve("Packages");
         Files.writeString(plain, Fixtures.PACKAGES_AMD64);
-        tools.run("xz", "--keep", plain.toString());
+        tools.run(Command.of("xz", "--keep", plain.toString()));
         FixtureArchive xzOnly = new FixtureArchive(dir.resolve("xz-archive"), "bookworm")
                 .file(PACKAGES, Files.readAllBytes(plain))
                 .file(PACKAGES + ".xz", Files.readAllBytes(dir.resolve("Packages.xz")))

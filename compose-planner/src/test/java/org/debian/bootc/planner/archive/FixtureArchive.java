@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * A small Debian archive on disk, written by a test: indices given as text, a
@@ -38,11 +40,11 @@ public final class FixtureArchive {
                 try {
                     Path home = Files.createTempDirectory("fixture-gnupg-");
                     Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-                    ToolRunner tools = new ToolRunner(Duration.ofMinutes(1));
-                    tools.run(gpg(home, "--quick-generate-key", "deb-bootc-compose fixture <fixture@example.invalid>",
-                            "ed25519", "sign", "never"));
+                    ProcessRunner tools = new ProcessRunner(Duration.ofMinutes(1));
+                    tools.run(Command.of(gpg(home, "--quick-generate-key", "deb-bootc-compose fixture <fixture@example.invalid>",
+                            "ed25519", "sign", "never")));
                     Path keyring = home.resolve("fixture-keyring.gpg");
-                    tools.run(gpg(home, "--output", keyring.toString(), "--export"));
+                    tools.run(Command.of(gpg(home, "--output", keyring.toString(), "--export")));
                     instance = new Key(home, keyring);
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         try {
@@ -60,8 +62,8 @@ public final class FixtureArchive {
         }
 
         void clearsign(Path release, Path inRelease) {
-            new ToolRunner(Duration.ofMinutes(1)).run(gpg(home, "--digest-algo", "SHA256", "--output",
-                    inRelease.toString(), "--clearsign", release.toString()));
+            new ProcessRunner(Duration.ofMinutes(1)).run(Command.of(gpg(home, "--digest-algo", "SHA256", "--output",
+                    inRelease.toString(), "--clearsign", release.toString())));
         }
 
         private static String[] gpg(Path home, String... args) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.debian.release.ReleaseVerifier;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * The package-set phase against the real Debian archive that this machine's apt
@@ -42,7 +43,7 @@ class PackageSetIT {
     private static final String ARCH = "amd64";
     private static final Path TARGET = Path.of("target").toAbsolutePath();
 
-    private static ToolRunner tools;
+    private static ProcessRunner tools;
     private static ArchiveLocation location;
     private static ArchiveClient client;
     private static AptResolver resolver;
@@ -54,7 +55,7 @@ class PackageSetIT {
         String test = System.getProperty("test");
         assumeFalse(test != null && !test.contains("IT") && System.getProperty("it.test") == null,
                 "an integration test: run it with failsafe (-Dit.test=...IT)");
-        tools = new ToolRunner(Duration.ofMinutes(5));
+        tools = new ProcessRunner(Duration.ofMinutes(5));
         location = new ArchiveLocation(AptSources.ofMachine(),
                 Optional.ofNullable(System.getProperty("archive.mirror")).filter(s -> !s.isBlank()).map(URI::create));
         client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(TARGET.resolve("archive-it-cache")),

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.PackageBuildQueued;
 import org.debian.bootc.events.TaskId;
@@ -29,7 +30,6 @@ import org.debian.bootc.planner.archive.BaseVariant;
 import org.debian.bootc.planner.archive.FixtureArchive;
 import org.debian.bootc.planner.archive.Fixtures;
 import org.debian.bootc.planner.archive.IndexCache;
-import org.debian.bootc.planner.archive.ToolRunner;
 import org.debian.bootc.planner.manifest.Manifest;
 import org.debian.bootc.planner.manifest.ManifestReader;
 import org.debian.bootc.planner.manifest.MediaKind;
@@ -106,7 +106,7 @@ class ComposePlanningTest {
         dsc = dir.resolve("local-tool_0.1-1.dsc");
         Files.writeString(dsc, DSC);
         dscSha = IndexCache.sha256(DSC.getBytes(StandardCharsets.UTF_8));
-        ToolRunner tools = new ToolRunner(Duration.ofSeconds(60));
+        ProcessRunner tools = new ProcessRunner(Duration.ofSeconds(60));
         ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
                 new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(fixture.keyring(), false, Duration.ofSeconds(30)));
@@ -168,7 +168,7 @@ class ComposePlanningTest {
 
     @Test
     void sourceFilesAreLocatedUnderTheArchiveRootWrittenWithoutItsTrailingSlash() throws Exception {
-        ToolRunner tools = new ToolRunner(Duration.ofSeconds(60));
+        ProcessRunner tools = new ProcessRunner(Duration.ofSeconds(60));
         URI bare = URI.create(archive.toString().replaceAll("/$", ""));
         ComposePlanning planning = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
                 Optional.of(bare)), new ArchiveClient(ArchiveClient.defaultHttpClient(),
@@ -312,7 +312,7 @@ class ComposePlanningTest {
 
     @Test
     void anUnreachableArchiveIsNotTheManifestsFault() throws Exception {
-        ToolRunner tools = new ToolRunner(Duration.ofSeconds(10));
+        ProcessRunner tools = new ProcessRunner(Duration.ofSeconds(10));
         ComposePlanning offline = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
                 Optional.of(URI.create("http://127.0.0.1:9/debian/"))),
                 new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache2")),

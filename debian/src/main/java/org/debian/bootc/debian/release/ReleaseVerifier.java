@@ -11,8 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
+
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
+import org.debian.bootc.debian.process.CommandResult;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * Checks an InRelease file with gpgv and hands back only the text the signature
@@ -29,6 +34,7 @@ public final class ReleaseVerifier {
     /** How many of gpgv's last lines a rejection quotes. */
     private static final int QUOTED_LINES = 12;
 
+    private final ProcessRunner tools = new ProcessRunner();
     private final Duration timeout;
     private final String gpgv;
 
@@ -62,20 +68,13 @@ public final class ReleaseVerifier {
                 argv.add(keyring.toAbsolutePath().toString());
             }
             argv.add(signedFile.toAbsolutePath().toString());
-            Gpgv result = run(argv, work);
-            List<String> said = lastLines(result.stderr()).stream()
-                    .map(l -> l.startsWith("gpgv: ") ? l.substring(6) : l)
-                    .toList();
-            if (result.exitCode() > 2) {
-                throw new UncheckedIOException(new IOException("gpgv exited with " + result.exitCode() + ": "
-                        + String.join(" / ", said)));
-            }
-            String problem = judge(result.status(), fingerprints);
+            CommandResult result = run(argv);
+            String problem = judge(result.stdoutText(), fingerprints);
             if (problem != null) {
-                throw new SignatureRejectedException(problem, said);
+                throw new SignatureRejectedException(problem, said(result.lastLines()));
             }
             if (!Files.isRegularFile(output)) {
-                throw new SignatureRejectedException("gpgv wrote no signed text", said);
+                throw new SignatureRejectedException("gpgv wrote no signed text", said(result.lastLines()));
             }
             return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -85,44 +84,29 @@ public final class ReleaseVerifier {
         }
     }
 
-    private record Gpgv(int exitCode, String status, String stderr) {
-    }
-
     /**
-     * The one place gpgv is started. It uses ProcessBuilder directly until the shared process
-     * runner ({@code org.debian.bootc.debian.process}) is merged; then this call moves onto it.
-     * Status and stderr go to files in the work directory, so a chatty gpgv never blocks on a pipe.
+     * The one place gpgv is started. Its status lines (fd 1) are kept apart from what it says on
+     * stderr; exit 1 and 2 are verdicts for {@link #judge}, anything else is gpgv failing.
      */
-    private Gpgv run(List<String> argv, Path work) throws IOException {
-        Path status = work.resolve("status");
-        Path stderr = work.resolve("stderr");
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(status.toFile())
-                .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("LC_ALL", "C.UTF-8");
-        Process process = builder.start();
+    private CommandResult run(List<String> argv) throws IOException {
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-                throw new IOException("gpgv did not finish within " + timeout);
+            return tools.run(Command.of(argv).capturingStdout().withTimeout(timeout)
+                    .withEnvironment(Map.of("LC_ALL", "C.UTF-8")).acceptingExitCodes(0, 1, 2));
+        } catch (CommandFailedException e) {
+            if (e.timedOut()) {
+                throw new IOException("gpgv did not finish within " + timeout, e);
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for gpgv", e);
+            if (e.exitCode().isPresent()) {
+                throw new IOException("gpgv exited with " + e.exitCode().getAsInt() + ": "
+                        + String.join(" / ", said(e.lastLines())), e);
+            }
+            throw new IOException(e.getMessage(), e);
         }
-        return new Gpgv(process.exitValue(), Files.readString(status, StandardCharsets.UTF_8),
-                Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
-    private static List<String> lastLines(String text) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(line.stripTrailing());
-            }
-        }
-        return List.copyOf(lines.subList(Math.max(0, lines.size() - QUOTED_LINES), lines.size()));
+    private static List<String> said(List<String> lines) {
+        List<String> last = lines.subList(Math.max(0, lines.size() - QUOTED_LINES), lines.size());
+        return last.stream().map(l -> l.startsWith("gpgv: ") ? l.substring(6) : l).toList();
     }
 
     private static void deleteTree(Path dir) {

@@ -1,6 +1,6 @@
-package org.debian.bootc.executor.process;
+package org.debian.bootc.debian.process;
 
-/** Where a running program's output lines go as they are printed (the live build log). */
+/** Where a running program's log lines go as they are printed (a build log, or nowhere). */
 @FunctionalInterface
 public interface LogSink {
 
