@@ -13,7 +13,7 @@ import java.util.List;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
-import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 
 /** What the real-tool tests need: a throw-away signing key and real .debs from the machine's archive. */
 public final class TestTools {

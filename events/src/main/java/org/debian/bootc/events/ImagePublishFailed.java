@@ -10,9 +10,12 @@ package org.debian.bootc.events;
  * @param ref the OSTree ref
  * @param stage the phase that failed: repository, rootfs, ostree, image, lint, push or disk
  * @param reason what failed; a lint failure names the rule
+ * @param fault whether a retry can help: {@code input} (no) or {@code infrastructure}
+ *        (yes); {@code null} when the producer did not say (absent on the wire, as from a
+ *        publisher older than the field)
  */
-public record ImagePublishFailed(ComposeId composeId, String architecture, String ref, String stage, String reason)
-        implements Event {
+public record ImagePublishFailed(ComposeId composeId, String architecture, String ref, String stage, String reason,
+        PublishFault fault) implements Event {
 
     public ImagePublishFailed {
         Invariants.required("composeId", composeId);
@@ -20,6 +23,11 @@ public record ImagePublishFailed(ComposeId composeId, String architecture, Strin
         Invariants.text("ref", ref);
         Invariants.text("stage", stage);
         Invariants.text("reason", reason);
+    }
+
+    /** A failure that does not say whose fault it is, as before {@code fault} was added. */
+    public ImagePublishFailed(ComposeId composeId, String architecture, String ref, String stage, String reason) {
+        this(composeId, architecture, ref, stage, reason, null);
     }
 
     @Override

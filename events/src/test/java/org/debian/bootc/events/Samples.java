@@ -169,6 +169,6 @@ final class Samples {
 
     static ImagePublishFailed imagePublishFailed() {
         return new ImagePublishFailed(COMPOSE_ID, "amd64", "debian/bookworm/amd64/minimal", "lint",
-                "var-run: /var/run is a directory, not a symlink to ../run");
+                "var-run: /var/run is a directory, not a symlink to ../run", PublishFault.INPUT);
     }
 }

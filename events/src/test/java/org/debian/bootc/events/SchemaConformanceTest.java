@@ -249,6 +249,8 @@ class SchemaConformanceTest {
         assertEquals(withNull(wireNames(TaskResult.values())), texts(task.at("/result/enum")));
         assertEquals(withNull(wireNames(ComposeStatus.values())),
                 texts(RepoFiles.schema(EventType.COMPOSE_STATUS_CHANGED).at("/properties/oldStatus/enum")));
+        assertEquals(withNull(wireNames(PublishFault.values())),
+                texts(RepoFiles.schema(EventType.IMAGE_PUBLISH_FAILED).at("/properties/fault/enum")));
     }
 
     // --- helpers -----------------------------------------------------------------

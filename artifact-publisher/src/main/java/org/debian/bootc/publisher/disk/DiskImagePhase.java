@@ -31,9 +31,16 @@ import org.jboss.logging.Logger;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.ProcessRunner;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.events.DiskFormat;
+import org.debian.bootc.events.DiskSpec;
+import org.debian.bootc.publisher.phase.OstreeCommitPhase;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 
 /**
  * bootc-image-builder's role, done by the publisher: a bootable GPT disk image from the
@@ -67,7 +74,10 @@ import org.debian.bootc.publisher.phase.Tree;
  * same request again reuses the images (an unchanged compose makes no new disk image),
  * and the newest {@code keepPerRef} keys of a ref are kept.
  */
-public final class DiskImagePhase {
+public final class DiskImagePhase implements Phase {
+
+    /** The disk images of the commit, in the order of the target's formats. */
+    public static final PublishContext.Key<List<Image>> DISKS = new PublishContext.Key<>("disk images");
 
     private static final Logger LOG = Logger.getLogger(DiskImagePhase.class);
 
@@ -185,6 +195,40 @@ public final class DiskImagePhase {
         this.keepPerRef = keepPerRef;
     }
 
+    @Override
+    public Stage stage() {
+        return Stage.DISK;
+    }
+
+    /** When the target asks for disk images. */
+    @Override
+    public boolean appliesTo(PublishContext context) {
+        return context.target().disk() != null;
+    }
+
+    /**
+     * The target's disk images of the context's commit; images already made of the same
+     * commit and settings are reused, so a publish that reused its commit makes none again.
+     */
+    @Override
+    public void run(PublishContext context) {
+        DiskSpec spec = context.target().disk();
+        List<String> formats;
+        try {
+            formats = spec.knownFormats().stream().map(DiskFormat::wireName).toList();
+        } catch (IllegalArgumentException e) {
+            throw new InputRejected(Stage.DISK, "disk.formats: " + e.getMessage(), e);
+        }
+        Request request;
+        try {
+            request = new Request(context.architecture(), context.target().ostreeRef(),
+                    context.get(OstreeCommitPhase.COMMIT).commit(), formats, spec.sizeBytes(), spec.kargs());
+        } catch (IllegalArgumentException e) {
+            throw new InputRejected(Stage.DISK, e.getMessage(), e);
+        }
+        context.put(DISKS, run(request).images());
+    }
+
     /** The key a request's images are kept under. */
     public static String key(Request request) {
         StringBuilder text = new StringBuilder("deb-bootc-compose disk layout ").append(LAYOUT_VERSION).append('\n')
@@ -199,11 +243,12 @@ public final class DiskImagePhase {
         try {
             return make(request);
         } catch (CommandFailedException e) {
-            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.DISK, e);
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
+            // disk.size, disk.formats, disk.kargs of the target
+            throw new InputRejected(Stage.DISK, e.getMessage(), e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.DISK, "cannot write the disk image of " + request.ref() + " "
+            throw new InfrastructureFailure(Stage.DISK, "cannot write the disk image of " + request.ref() + " "
                     + request.commit() + ": " + e, e);
         }
     }
@@ -272,7 +317,8 @@ public final class DiskImagePhase {
         Path repo = sysroot.resolve("ostree/repo");
         if (runner.run(Command.of("ostree", "show", "--repo=" + ostreeRepo, request.commit()).withTimeout(timeout)
                 .capturingStdout().acceptingAnyExitCode()).exitCode() != 0) {
-            throw new IllegalArgumentException("commit " + request.commit() + " of " + request.ref()
+            // the publisher made the commit itself just before: its repository lost it
+            throw new InfrastructureFailure(Stage.DISK, "commit " + request.commit() + " of " + request.ref()
                     + " is not in the publisher's OSTree repository " + ostreeRepo);
         }
         runner.run(List.of("ostree", "admin", "init-fs", "--modern", sysroot.toString()), timeout);

@@ -23,8 +23,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.publisher.phase.OstreeLayout;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.events.ImageTarget;
+import org.debian.bootc.publisher.phase.OstreeCommitPhase;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
+import org.debian.bootc.publisher.phase.RootfsPhase;
 
 /**
  * The bootc OCI image of a laid-out tree, written into an OCI image layout directory:
@@ -34,7 +40,10 @@ import org.debian.bootc.publisher.phase.Stage;
  * packages in it, which is how the next image of the same ref keeps every package in its
  * layer.
  */
-public final class ImagePhase {
+public final class ImagePhase implements Phase {
+
+    /** The image in the OCI layout, for the push and the input-key record. */
+    public static final PublishContext.Key<Result> IMAGE = new PublishContext.Key<>("OCI image");
 
     private static final Logger LOG = Logger.getLogger(ImagePhase.class);
 
@@ -67,19 +76,45 @@ public final class ImagePhase {
     }
 
     private final TreeScanner scanner;
+    private final Path ociRoot;
+    private final String imageSource;
+    private final int maxLayers;
 
-    public ImagePhase(TreeScanner scanner) {
+    /**
+     * @param ociRoot holds one OCI layout per image repository ({@link OciLayout#forRepository})
+     * @param imageSource the {@code org.opencontainers.image.source} label
+     */
+    public ImagePhase(TreeScanner scanner, Path ociRoot, String imageSource, int maxLayers) {
         this.scanner = scanner;
+        this.ociRoot = ociRoot;
+        this.imageSource = imageSource;
+        this.maxLayers = maxLayers;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.IMAGE;
+    }
+
+    /** The image of the context's tree and commit, tagged with the target's tag in its repository's layout. */
+    @Override
+    public void run(PublishContext context) {
+        ImageTarget target = context.target();
+        context.put(IMAGE, run(context.tree(), OciLayout.forRepository(ociRoot, target.imageRepository()),
+                new Request(target.architecture(), target.ostreeRef(), target.imageTag(), context.version(),
+                        context.get(OstreeCommitPhase.COMMIT).commit(),
+                        context.get(RootfsPhase.LAID_OUT).kernelVersion(), imageSource, target.labels(),
+                        context.sourceDateEpoch(), maxLayers)));
     }
 
     public Result run(Path tree, OciLayout layout, Request request) {
         try {
             return write(tree, layout, request);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.IMAGE, "cannot write the image of " + tree + " to " + layout.dir()
+            throw new InfrastructureFailure(Stage.IMAGE, "cannot write the image of " + tree + " to " + layout.dir()
                     + ": " + e, e);
         } catch (CommandFailedException e) {
-            throw new PhaseFailedException(Stage.IMAGE, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.IMAGE, e);
         }
     }
 

@@ -34,6 +34,11 @@ public final class OciLayout {
         this.dir = dir;
     }
 
+    /** The layout of {@code repository}'s images under {@code ociRoot}, one directory per repository. */
+    public static OciLayout forRepository(Path ociRoot, String repository) {
+        return new OciLayout(ociRoot.resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_")));
+    }
+
     public Path dir() {
         return dir;
     }

@@ -16,8 +16,12 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.ProcessRunner;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 
 /**
  * Pushes an image from the OCI layout to a registry with {@code skopeo copy
@@ -28,7 +32,10 @@ import org.debian.bootc.publisher.phase.Stage;
  * When the registry's tag already names the manifest (a {@code HEAD} on it), nothing is
  * sent and skopeo does not run.
  */
-public final class PushPhase {
+public final class PushPhase implements Phase {
+
+    /** What the push sent. */
+    public static final PublishContext.Key<Result> PUSHED = new PublishContext.Key<>("push");
 
     private static final Logger LOG = Logger.getLogger(PushPhase.class);
 
@@ -39,13 +46,34 @@ public final class PushPhase {
     private final ProcessRunner runner;
     private final boolean tlsVerify;
     private final Duration timeout;
+    private final boolean on;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
-    /** @param tlsVerify false for a registry served over plain HTTP (a loopback registry in tests) */
-    public PushPhase(ProcessRunner runner, boolean tlsVerify, Duration timeout) {
+    /**
+     * @param tlsVerify false for a registry served over plain HTTP (a loopback registry in tests)
+     * @param on whether publishes push at all; otherwise the image stays in the OCI layout
+     */
+    public PushPhase(ProcessRunner runner, boolean tlsVerify, Duration timeout, boolean on) {
         this.runner = runner;
         this.tlsVerify = tlsVerify;
         this.timeout = timeout;
+        this.on = on;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.PUSH;
+    }
+
+    @Override
+    public boolean appliesTo(PublishContext context) {
+        return on;
+    }
+
+    /** Pushes the context's image to the target's image repository. */
+    @Override
+    public void run(PublishContext context) {
+        context.put(PUSHED, run(context.get(ImagePhase.IMAGE), context.target().imageRepository()));
     }
 
     public Result run(ImagePhase.Result image, String repository) {
@@ -77,7 +105,7 @@ public final class PushPhase {
                         "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), timeout);
                 String pushed = Files.readString(digestFile).strip();
                 if (!pushed.equals(image.manifestDigest())) {
-                    throw new PhaseFailedException(Stage.PUSH, "the registry holds " + reference + " as " + pushed
+                    throw new InfrastructureFailure(Stage.PUSH, "the registry holds " + reference + " as " + pushed
                             + ", not the manifest written, " + image.manifestDigest());
                 }
             } finally {
@@ -87,9 +115,9 @@ public final class PushPhase {
                     blobs.size(), bytes);
             return new Result(reference, image.manifestDigest(), bytes, missing.size());
         } catch (CommandFailedException e) {
-            throw new PhaseFailedException(Stage.PUSH, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.PUSH, e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.PUSH, "cannot push " + reference + ": " + e, e);
+            throw new InfrastructureFailure(Stage.PUSH, "cannot push " + reference + ": " + e, e);
         }
     }
 
@@ -119,7 +147,7 @@ public final class PushPhase {
     private String base(String repository) {
         int slash = repository.indexOf('/');
         if (slash < 0) {
-            throw new PhaseFailedException(Stage.PUSH, "image repository \"" + repository
+            throw new InputRejected(Stage.PUSH, "image repository \"" + repository
                     + "\" names no registry (expected registry/name)");
         }
         return (tlsVerify ? "https://" : "http://") + repository.substring(0, slash) + "/v2/" + repository.substring(slash + 1);

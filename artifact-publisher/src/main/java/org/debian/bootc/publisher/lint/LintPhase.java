@@ -16,15 +16,18 @@ import java.util.List;
 import java.util.Optional;
 
 import org.debian.bootc.debian.process.ProcessRunner;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.LintFailure;
+import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 
 /**
  * bootc's fatal lint rules ({@code bootc container lint}), checked on the tree before
  * anything is committed or pushed. The first broken rule stops the publish; the failure
  * names it with bootc's name for it.
  */
-public final class LintPhase {
+public final class LintPhase implements Phase {
 
     /** {@code /var/run} must be a symlink (to {@code ../run}). */
     public static final String VAR_RUN = "var-run";
@@ -47,49 +50,60 @@ public final class LintPhase {
         this.runner = runner;
     }
 
-    /** Checks every rule in turn; throws {@link LintFailedException} for the first one broken. */
+    @Override
+    public Stage stage() {
+        return Stage.LINT;
+    }
+
+    /** Checks the context's tree, which the rootfs phase laid out. */
+    @Override
+    public void run(PublishContext context) {
+        run(context.tree());
+    }
+
+    /** Checks every rule in turn; throws {@link LintFailure} for the first one broken. */
     public void run(Path root) {
         try {
             check(root);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.LINT, "cannot read " + root + ": " + e, e);
+            throw new InfrastructureFailure(Stage.LINT, "cannot read " + root + ": " + e, e);
         }
     }
 
     private void check(Path root) throws IOException {
         if (!Files.isSymbolicLink(root.resolve("var/run"))) {
-            throw new LintFailedException(VAR_RUN, "/var/run is not a symlink (it must point to ../run)");
+            throw new LintFailure(VAR_RUN, "/var/run is not a symlink (it must point to ../run)");
         }
         if (Files.exists(root.resolve("etc"), LinkOption.NOFOLLOW_LINKS)
                 && Files.exists(root.resolve("usr/etc"), LinkOption.NOFOLLOW_LINKS)) {
-            throw new LintFailedException(ETC_USRETC, "both /etc and /usr/etc exist");
+            throw new LintFailure(ETC_USRETC, "both /etc and /usr/etc exist");
         }
         List<String> kernels = kernels(root);
         if (kernels.size() > 1) {
-            throw new LintFailedException(KERNEL, "more than one kernel directory: " + kernels);
+            throw new LintFailure(KERNEL, "more than one kernel directory: " + kernels);
         }
         for (String dir : API_DIRECTORIES) {
             if (!Files.isDirectory(root.resolve(dir), LinkOption.NOFOLLOW_LINKS)) {
-                throw new LintFailedException(API_BASE_DIRECTORIES, "/" + dir + " is not a directory");
+                throw new LintFailure(API_BASE_DIRECTORIES, "/" + dir + " is not a directory");
             }
         }
         if (!Files.isDirectory(root.resolve("sysroot"), LinkOption.NOFOLLOW_LINKS)) {
-            throw new LintFailedException(BASEIMAGE_ROOT, "/sysroot is not a directory");
+            throw new LintFailure(BASEIMAGE_ROOT, "/sysroot is not a directory");
         }
         Path ostree = root.resolve("ostree");
         if (!Files.isSymbolicLink(ostree) || !Files.readSymbolicLink(ostree).toString().equals("sysroot/ostree")) {
-            throw new LintFailedException(BASEIMAGE_ROOT, "/ostree is not a symlink to sysroot/ostree");
+            throw new LintFailure(BASEIMAGE_ROOT, "/ostree is not a symlink to sysroot/ostree");
         }
         // Java decodes file names with the platform charset; find hands over the raw bytes.
         byte[] names = runner.run(List.of("find", root.toString(), "-mindepth", "1", "-printf", "%P\\0"),
                 Duration.ofMinutes(10)).stdout();
         nonUtf8(names).ifPresent(bad -> {
-            throw new LintFailedException(UTF8, "file name is not UTF-8: " + bad);
+            throw new LintFailure(UTF8, "file name is not UTF-8: " + bad);
         });
         byte[] targets = runner.run(List.of("find", root.toString(), "-mindepth", "1", "-type", "l", "-printf", "%l\\0"),
                 Duration.ofMinutes(10)).stdout();
         nonUtf8(targets).ifPresent(bad -> {
-            throw new LintFailedException(UTF8, "symlink target is not UTF-8: " + bad);
+            throw new LintFailure(UTF8, "symlink target is not UTF-8: " + bad);
         });
     }
 

@@ -29,19 +29,20 @@ import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.messaging.AcknowledgedPublisher;
 import org.debian.bootc.publisher.config.PublisherConfig;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.RepositorySigner;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 import org.debian.bootc.publisher.service.ImagePublisher;
 import org.debian.bootc.publisher.service.PublishRequest;
 import org.debian.bootc.publisher.service.PublishResult;
 import org.debian.bootc.publisher.service.PublisherSettings;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.PublishFailure;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Reads {@code compose-built} and publishes one image per {@code plan.images()} entry:
  * nothing for a {@code doomed} compose, nothing for an architecture whose builds failed
  * when that architecture is failable; otherwise the phases run and
- * {@code image-committed} (or {@code image-failed} with the stage and reason) goes out,
+ * {@code image-committed} (or {@code image-failed} with the stage, reason and whose fault it is) goes out,
  * acknowledged by the broker before the record's offset is committed. An invalid event
  * goes to {@code compose-built.dlq} with the reason.
  *
@@ -118,14 +119,16 @@ public class ComposeBuiltConsumer {
                     result.image().layers().size(), result.bytesPushed(), result.disks().stream()
                             .map(d -> new DiskImage(d.format(), d.file().toUri().toString(), d.sha256(), d.sizeBytes()))
                             .toList());
-        } catch (PhaseFailedException e) {
-            LOG.warnf("compose %s %s: %s failed: %s", compose, target.architecture(), e.stage().wireName(), e.reason());
+        } catch (PublishFailure e) {
+            LOG.warnf("compose %s %s: %s failed (%s fault): %s", compose, target.architecture(), e.stage().wireName(),
+                    e.fault().wireName(), e.reason());
             outcome = new ImagePublishFailed(built.composeId(), target.architecture(), target.ostreeRef(),
-                    e.stage().wireName(), e.reason());
+                    e.stage().wireName(), e.reason(), e.fault());
         } catch (RuntimeException e) {
+            // a bug, not a failure a phase diagnosed: whether a retry helps is not known, so no fault is claimed
             LOG.errorf(e, "compose %s %s: publishing failed", compose, target.architecture());
             outcome = new ImagePublishFailed(built.composeId(), target.architecture(), target.ostreeRef(),
-                    Stage.IMAGE.wireName(), "unexpected error: " + e);
+                    Stage.IMAGE.wireName(), "unexpected error: " + e, null);
         }
         String result = outcome instanceof ImagePublishFailed f ? "failed" : "committed";
         sample.stop(Timer.builder(PUBLISH).description("Publishing one image: rootfs to pushed image")
@@ -138,10 +141,10 @@ public class ComposeBuiltConsumer {
 
     private ImagePublisher publisher() {
         RepositorySigner signer = new RepositorySigner(
-                Path.of(config.signingGnupgHome().orElseThrow(() -> new PhaseFailedException(Stage.REPOSITORY,
-                        "bootc.publisher.signing-gnupg-home is not set: the compose repository cannot be signed"))),
-                config.signingKeyId().orElseThrow(() -> new PhaseFailedException(Stage.REPOSITORY,
-                        "bootc.publisher.signing-key-id is not set: the compose repository cannot be signed")));
+                Path.of(config.signingGnupgHome().orElseThrow(() -> new InfrastructureFailure(Stage.REPOSITORY,
+                        "bootc.publisher.signing-gnupg-home is not set: the built-packages apt repository cannot be signed"))),
+                config.signingKeyId().orElseThrow(() -> new InfrastructureFailure(Stage.REPOSITORY,
+                        "bootc.publisher.signing-key-id is not set: the built-packages apt repository cannot be signed")));
         return new ImagePublisher(new PublisherSettings(Path.of(config.dataDir()), signer,
                 Optional.of(Path.of(config.archiveKeyring())), config.downloadCache().map(Path::of), config.push(),
                 config.registryTlsVerify(), config.maxLayers(), config.requireKernel(), config.sourceDateEpoch(),

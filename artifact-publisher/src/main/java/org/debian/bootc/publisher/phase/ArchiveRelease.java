@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
-
 import org.debian.bootc.debian.deb822.ClearSigned;
 import org.debian.bootc.debian.release.Release;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
 
 /**
  * The archive suite's InRelease: its sha256 (the plan pins it) and its {@code Date},

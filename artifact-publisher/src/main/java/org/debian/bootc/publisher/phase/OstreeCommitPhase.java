@@ -16,6 +16,10 @@ import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.CommandResult;
 import org.debian.bootc.debian.process.ProcessRunner;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Pungi's ostree phase: the laid-out tree committed with {@code ostree commit} to the
@@ -31,7 +35,10 @@ import org.debian.bootc.debian.process.ProcessRunner;
  * {@code /etc} over it; the tree (and so the OCI image) keeps {@code /etc}, as bootc
  * expects. The rename is undone whether or not the commit succeeds.
  */
-public final class OstreeCommitPhase {
+public final class OstreeCommitPhase implements Phase {
+
+    /** The ref's commit, for the image and the disk images. */
+    public static final PublishContext.Key<Result> COMMIT = new PublishContext.Key<>("OSTree commit");
 
     private static final Logger LOG = Logger.getLogger(OstreeCommitPhase.class);
     private static final Pattern CHECKSUM = Pattern.compile("[0-9a-f]{64}");
@@ -65,6 +72,19 @@ public final class OstreeCommitPhase {
         this.timeout = timeout;
     }
 
+    @Override
+    public Stage stage() {
+        return Stage.OSTREE;
+    }
+
+    /** Commits the context's tree to the target's ref, with the kernel version the OSTree layout found. */
+    @Override
+    public void run(PublishContext context) {
+        context.put(COMMIT, run(context.tree(), new Request(context.target().ostreeRef(), context.version(),
+                context.composeId(), context.rebuiltSources(), context.get(RootfsPhase.LAID_OUT).kernelVersion(),
+                context.sourceDateEpoch())));
+    }
+
     public Path repo() {
         return repo;
     }
@@ -73,9 +93,9 @@ public final class OstreeCommitPhase {
         try {
             return commit(tree, request);
         } catch (CommandFailedException e) {
-            throw new PhaseFailedException(Stage.OSTREE, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.OSTREE, e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.OSTREE, "cannot commit " + tree + " to " + repo + ": " + e, e);
+            throw new InfrastructureFailure(Stage.OSTREE, "cannot commit " + tree + " to " + repo + ": " + e, e);
         }
     }
 
@@ -89,7 +109,7 @@ public final class OstreeCommitPhase {
         Path etc = tree.resolve("etc");
         Path usrEtc = tree.resolve("usr/etc");
         if (Files.exists(usrEtc, LinkOption.NOFOLLOW_LINKS)) {
-            throw new PhaseFailedException(Stage.OSTREE, "the tree already has /usr/etc; the commit's /usr/etc is made from /etc");
+            throw new InputRejected(Stage.OSTREE, "the tree already has /usr/etc; the commit's /usr/etc is made from /etc");
         }
         List<String> command = new ArrayList<>(List.of("ostree", "commit", repoOption, "--branch=" + request.ref(),
                 "--tree=dir=" + tree, "--skip-if-unchanged", "--timestamp=@" + request.timestamp(),
@@ -109,7 +129,7 @@ public final class OstreeCommitPhase {
             Files.move(usrEtc, etc);
         }
         if (!CHECKSUM.matcher(commit).matches()) {
-            throw new PhaseFailedException(Stage.OSTREE, "ostree commit printed \"" + commit + "\", not a commit checksum");
+            throw new InfrastructureFailure(Stage.OSTREE, "ostree commit printed \"" + commit + "\", not a commit checksum");
         }
         boolean created = previous.map(p -> !p.equals(commit)).orElse(true);
         if (created) {

@@ -22,6 +22,11 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.ProcessRunner;
+import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Turns a Debian root file system into the OSTree/bootc layout, in place, the way
@@ -107,9 +112,9 @@ public final class OstreeLayout {
             LOG.infof("OSTree layout of %s: kernel %s, %d files under /var dropped", root, kernel.orElse("none"), dropped);
             return new Result(kernel, dropped);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "cannot convert " + root + " to the OSTree layout: " + e, e);
+            throw new InfrastructureFailure(Stage.ROOTFS, "cannot convert " + root + " to the OSTree layout: " + e, e);
         } catch (CommandFailedException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.ROOTFS, e);
         }
     }
 
@@ -129,12 +134,12 @@ public final class OstreeLayout {
             }
         }
         if (versions.size() > 1) {
-            throw new PhaseFailedException(Stage.ROOTFS, "more than one kernel in the package set: " + versions
+            throw new InputRejected(Stage.ROOTFS, "more than one kernel in the package set: " + versions
                     + "; a bootc image boots exactly one (/usr/lib/modules/<kver>/vmlinuz)");
         }
         if (versions.isEmpty()) {
             if (requireKernel) {
-                throw new PhaseFailedException(Stage.ROOTFS, "no kernel in the package set (no /boot/vmlinuz-*):"
+                throw new InputRejected(Stage.ROOTFS, "no kernel in the package set (no /boot/vmlinuz-*):"
                         + " a bootc image needs one, e.g. linux-image-amd64");
             }
             Tree.emptyDirectory(boot);
@@ -147,14 +152,14 @@ public final class OstreeLayout {
         move(boot.resolve("System.map-" + kver), target.resolve("System.map"));
         Path initrd = boot.resolve("initrd.img-" + kver);
         if (!Files.exists(initrd) && !Files.exists(target.resolve("initramfs.img"))) {
-            throw new PhaseFailedException(Stage.ROOTFS, "kernel " + kver + " has no initramfs (no /boot/initrd.img-"
+            throw new InputRejected(Stage.ROOTFS, "kernel " + kver + " has no initramfs (no /boot/initrd.img-"
                     + kver + "): install dracut with the kernel");
         }
         move(initrd, target.resolve("initramfs.img"));
         String listing = runner.run(List.of("lsinitrd", target.resolve("initramfs.img").toString()),
                 Duration.ofMinutes(5)).stdoutText();
         if (!listing.contains(PREPARE_ROOT)) {
-            throw new PhaseFailedException(Stage.ROOTFS, "the initramfs of kernel " + kver + " lacks "
+            throw new InputRejected(Stage.ROOTFS, "the initramfs of kernel " + kver + " lacks "
                     + PREPARE_ROOT + ": install ostree-boot (its dracut module) with dracut");
         }
         Tree.emptyDirectory(boot);
@@ -178,7 +183,7 @@ public final class OstreeLayout {
             Files.move(dpkg, moved);
         }
         if (!Files.isDirectory(moved)) {
-            throw new PhaseFailedException(Stage.ROOTFS, "no dpkg database at /var/lib/dpkg: not a Debian root file system");
+            throw new InputRejected(Stage.ROOTFS, "no dpkg database at /var/lib/dpkg: not a Debian root file system");
         }
     }
 
@@ -242,7 +247,7 @@ public final class OstreeLayout {
                 }
                 Tree.deleteRecursively(p);
             } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new PhaseFailedException(Stage.ROOTFS, "/" + link.getKey() + " is a file; ostree's layout needs it"
+                throw new InputRejected(Stage.ROOTFS, "/" + link.getKey() + " is a file; ostree's layout needs it"
                         + " to be a symlink to " + target);
             } else if (varPath.startsWith("/var/")) {
                 tmpfiles.add("d " + varPath + (link.getKey().equals("root") ? " 0700" : " 0755") + " root root - -");
@@ -262,7 +267,7 @@ public final class OstreeLayout {
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     tmpfiles.add(directoryLine(p, path, users, groups));
                 } else {
-                    throw new PhaseFailedException(Stage.ROOTFS, "/" + root.relativize(p) + " is a file, but /"
+                    throw new InputRejected(Stage.ROOTFS, "/" + root.relativize(p) + " is a file, but /"
                             + root.relativize(dir) + " becomes a symlink into /var: packages must not ship files there");
                 }
             }
@@ -273,7 +278,7 @@ public final class OstreeLayout {
         try (Stream<Path> walk = Files.walk(dir)) {
             Optional<Path> file = walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).findFirst();
             if (file.isPresent()) {
-                throw new PhaseFailedException(Stage.ROOTFS, "/" + name + "/" + dir.relativize(file.get())
+                throw new InputRejected(Stage.ROOTFS, "/" + name + "/" + dir.relativize(file.get())
                         + " is shipped in the image, but /" + name + " becomes a symlink to " + target
                         + ": packages must not ship files there");
             }

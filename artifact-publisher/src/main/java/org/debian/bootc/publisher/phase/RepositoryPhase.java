@@ -20,14 +20,27 @@ import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.debian.deb822.Deb822;
+import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
+import org.debian.bootc.publisher.apt.RepositorySigner;
+import org.debian.bootc.publisher.failure.Diagnosis;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * Pungi's createrepo step for Debian: the compose's built {@code .deb}s as an apt
  * repository made by {@code apt-ftparchive}, its Release signed by the configured key
  * ({@code InRelease} clear-signed, {@code Release.gpg} detached), and the key's public
- * part beside it for apt's {@code Signed-By}.
+ * part beside it for apt's {@code Signed-By}. It is made under {@code <aptRoot>/<compose id>}
+ * and kept (it is the compose's, not one image's).
  */
-public final class RepositoryPhase {
+public final class RepositoryPhase implements Phase {
+
+    /** The apt repository of the compose's built packages, for the rootfs phase. */
+    public static final PublishContext.Key<BuiltPackagesAptRepository> REPOSITORY =
+            new PublishContext.Key<>("built-packages apt repository");
 
     private static final Logger LOG = Logger.getLogger(RepositoryPhase.class);
     private static final Pattern DEB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+.~_-]*\\.deb");
@@ -36,11 +49,26 @@ public final class RepositoryPhase {
     private final ProcessRunner runner;
     private final ArtifactFetcher fetcher;
     private final RepositorySigner signer;
+    private final Path aptRoot;
 
-    public RepositoryPhase(ProcessRunner runner, ArtifactFetcher fetcher, RepositorySigner signer) {
+    /** @param aptRoot holds one repository per compose */
+    public RepositoryPhase(ProcessRunner runner, ArtifactFetcher fetcher, RepositorySigner signer, Path aptRoot) {
         this.runner = runner;
         this.fetcher = fetcher;
         this.signer = signer;
+        this.aptRoot = aptRoot;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.REPOSITORY;
+    }
+
+    /** The compose's built packages for the image's architecture (and {@code all}), suite {@code compose}. */
+    @Override
+    public void run(PublishContext context) {
+        context.put(REPOSITORY, run(context.builtPackages(), aptRoot.resolve(context.composeId()), "compose",
+                List.of(context.architecture())));
     }
 
     /**
@@ -50,22 +78,23 @@ public final class RepositoryPhase {
      * @param suite the suite (and codename) the Release names
      * @param architectures the architectures the Release offers ({@code all} packages appear in each)
      */
-    public ComposeRepository run(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures) {
+    public BuiltPackagesAptRepository run(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures) {
         try {
             return make(artifacts, root, suite, architectures);
         } catch (CommandFailedException e) {
-            throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
+            throw Diagnosis.tool(Stage.REPOSITORY, e);
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.REPOSITORY, e.getMessage(), e);
+            // an artifact's name, location or digest
+            throw new InputRejected(Stage.REPOSITORY, e.getMessage(), e);
         } catch (IOException e) {
-            throw new PhaseFailedException(Stage.REPOSITORY, "cannot write the apt repository in " + root + ": " + e, e);
+            throw new InfrastructureFailure(Stage.REPOSITORY, "cannot write the apt repository in " + root + ": " + e, e);
         }
     }
 
-    private ComposeRepository make(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures)
+    private BuiltPackagesAptRepository make(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures)
             throws IOException {
         Tree.deleteRecursively(root);
-        Path pool = Files.createDirectories(root.resolve("pool").resolve(ComposeRepository.COMPONENT));
+        Path pool = Files.createDirectories(root.resolve("pool").resolve(BuiltPackagesAptRepository.COMPONENT));
         for (ArtifactRef artifact : artifacts) {
             if (!ArtifactRef.BINARY_PACKAGE.equals(artifact.category())) {
                 continue;
@@ -80,9 +109,9 @@ public final class RepositoryPhase {
         List<PackageId> packages = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>();
         for (String architecture : architectures) {
-            Path binary = Files.createDirectories(dists.resolve(ComposeRepository.COMPONENT).resolve("binary-" + architecture));
+            Path binary = Files.createDirectories(dists.resolve(BuiltPackagesAptRepository.COMPONENT).resolve("binary-" + architecture));
             byte[] index = runner.run(Command.of("apt-ftparchive", "--arch", architecture, "packages",
-                    "pool/" + ComposeRepository.COMPONENT).withTimeout(TOOL_TIMEOUT).inDirectory(root).capturingStdout())
+                    "pool/" + BuiltPackagesAptRepository.COMPONENT).withTimeout(TOOL_TIMEOUT).inDirectory(root).capturingStdout())
                     .stdout();
             Files.write(binary.resolve("Packages"), index);
             try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(binary.resolve("Packages.gz")))) {
@@ -95,12 +124,12 @@ public final class RepositoryPhase {
             }
         }
         byte[] release = runner.run(Command.of("apt-ftparchive",
-                "-o", "APT::FTPArchive::Release::Origin=" + ComposeRepository.ORIGIN,
-                "-o", "APT::FTPArchive::Release::Label=" + ComposeRepository.ORIGIN,
+                "-o", "APT::FTPArchive::Release::Origin=" + BuiltPackagesAptRepository.ORIGIN,
+                "-o", "APT::FTPArchive::Release::Label=" + BuiltPackagesAptRepository.ORIGIN,
                 "-o", "APT::FTPArchive::Release::Suite=" + suite,
                 "-o", "APT::FTPArchive::Release::Codename=" + suite,
                 "-o", "APT::FTPArchive::Release::Architectures=" + String.join(" ", architectures),
-                "-o", "APT::FTPArchive::Release::Components=" + ComposeRepository.COMPONENT,
+                "-o", "APT::FTPArchive::Release::Components=" + BuiltPackagesAptRepository.COMPONENT,
                 "release", ".").withTimeout(TOOL_TIMEOUT).inDirectory(dists).capturingStdout()).stdout();
         Files.write(dists.resolve("Release"), release);
         String home = signer.gnupgHome().toString();
@@ -114,13 +143,14 @@ public final class RepositoryPhase {
         byte[] key = runner.run(List.of("gpg", "--homedir", home, "--batch", "--export", signer.keyId()),
                 TOOL_TIMEOUT).stdout();
         if (key.length == 0) {
-            throw new IllegalArgumentException("signing key \"" + signer.keyId() + "\" is not in " + home);
+            // the publisher's configuration, not the compose
+            throw new InfrastructureFailure(Stage.REPOSITORY, "signing key \"" + signer.keyId() + "\" is not in " + home);
         }
         Files.write(keyring, key);
         packages.sort(null);
         LOG.infof("apt repository %s: %d binary packages, suite %s, signed by %s", root, packages.size(), suite,
                 signer.keyId());
-        return new ComposeRepository(root, suite, keyring, packages);
+        return new BuiltPackagesAptRepository(root, suite, keyring, packages);
     }
 
     /** The {@code Package}, {@code Version} and {@code Architecture} of each stanza of a Packages index. */

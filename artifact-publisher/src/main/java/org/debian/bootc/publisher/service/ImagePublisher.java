@@ -2,7 +2,6 @@ package org.debian.bootc.publisher.service;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,33 +17,37 @@ import org.debian.bootc.events.DiskFormat;
 import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.debian.PackageId;
+import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
 import org.debian.bootc.publisher.disk.DiskImagePhase;
+import org.debian.bootc.publisher.failure.InfrastructureFailure;
+import org.debian.bootc.publisher.failure.InputRejected;
+import org.debian.bootc.publisher.failure.PublishFailure;
+import org.debian.bootc.publisher.failure.Stage;
 import org.debian.bootc.publisher.image.ImagePhase;
 import org.debian.bootc.publisher.image.OciLayout;
 import org.debian.bootc.publisher.image.PushPhase;
 import org.debian.bootc.publisher.image.TreeScanner;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
-import org.debian.bootc.publisher.phase.ArtifactFetcher;
-import org.debian.bootc.publisher.phase.ComposeRepository;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
 import org.debian.bootc.publisher.phase.OstreeLayout;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
+import org.debian.bootc.publisher.phase.Phase;
+import org.debian.bootc.publisher.phase.PublishContext;
 import org.debian.bootc.publisher.phase.RepositoryPhase;
 import org.debian.bootc.publisher.phase.RootfsPhase;
-import org.debian.bootc.publisher.phase.RootfsRequest;
-import org.debian.bootc.publisher.phase.Stage;
-import org.debian.bootc.publisher.phase.Tree;
 
 /**
- * Runs the phases for one image, in Pungi's order: the compose's apt repository, the
- * root file system and its OSTree layout, lint, the OSTree commit, the OCI image, the
- * push. A phase that fails stops the rest and surfaces as a
- * {@link PhaseFailedException} naming its stage; lint runs before anything is committed,
- * so a tree that breaks a rule leaves no commit and no image behind. Before any of it,
- * the input key ({@link InputKey}, {@link InputKeyRecords}) decides whether the ref's last
- * publish can be reused as it is. Plain Java: the service, the tests and the bench
- * command use it alike.
+ * Runs the phases for one image, in Pungi's order, as ordered lists of {@link Phase}s over
+ * one {@link PublishContext}: the phases that make the image (the apt repository of the
+ * compose's built packages, the root file system and its OSTree layout, lint, the OSTree
+ * commit, the OCI image) and the phases that deliver it (the push, the disk images). A
+ * phase that fails stops the rest and surfaces as a {@link PublishFailure} naming its stage
+ * and whose fault it is; lint runs before anything is committed, so a tree that breaks a
+ * rule leaves no commit and no image behind. Before any of it, the input key
+ * ({@link InputKey}, {@link InputKeyRecords}) decides whether the ref's last publish can be
+ * reused as it is: then only the delivering phases run. Plain Java: the service, the tests
+ * and the bench command use it alike.
  */
 public final class ImagePublisher {
 
@@ -52,40 +55,48 @@ public final class ImagePublisher {
 
     private final PublisherSettings settings;
     private final ProcessRunner runner;
-    private final RepositoryPhase repositoryPhase;
-    private final RootfsPhase rootfsPhase;
     private final OstreeLayout layout;
-    private final LintPhase lint;
     private final OstreeCommitPhase ostree;
-    private final ImagePhase image;
-    private final PushPhase push;
     private final InputKeyRecords records;
-    private final DiskImagePhase disk;
+    /** From the built packages to the image in the OCI layout. */
+    private final List<Phase> making;
+    /** From a tree mmdebstrap made and laid out to the image: {@link #making} without repository and rootfs. */
+    private final List<Phase> makingFromTree;
+    /** The image to where it goes: run after {@link #making}, or alone when the last publish is reused. */
+    private final List<Phase> delivering;
 
     public ImagePublisher(PublisherSettings settings) {
         this.settings = settings;
         Path work = settings.dataDir().resolve("work");
         this.runner = new ProcessRunner();
-        this.repositoryPhase = new RepositoryPhase(runner, new ArtifactFetcher(), settings.signer());
-        this.rootfsPhase = new RootfsPhase(runner, work, settings.archiveKeyring(), settings.downloadCache(),
-                settings.toolTimeout());
         this.layout = new OstreeLayout(runner, settings.requireKernel());
-        this.lint = new LintPhase(runner);
         this.ostree = new OstreeCommitPhase(runner, settings.dataDir().resolve("ostree/repo"), settings.toolTimeout());
-        this.image = new ImagePhase(new TreeScanner(runner));
-        this.push = new PushPhase(runner, settings.tlsVerify(), settings.toolTimeout());
         this.records = new InputKeyRecords(settings.dataDir().resolve("input-keys"));
-        this.disk = new DiskImagePhase(runner, ostree.repo(), settings.dataDir().resolve("disk"), work,
-                settings.toolTimeout(), settings.diskImagesKept());
+        RepositoryPhase repository = new RepositoryPhase(runner, new ArtifactFetcher(), settings.signer(),
+                settings.dataDir().resolve("apt"));
+        RootfsPhase rootfs = new RootfsPhase(runner, work, settings.archiveKeyring(), settings.downloadCache(),
+                settings.toolTimeout(), layout);
+        LintPhase lint = new LintPhase(runner);
+        ImagePhase image = new ImagePhase(new TreeScanner(runner), ociRoot(), settings.imageSource(),
+                settings.maxLayers());
+        this.makingFromTree = List.of(lint, ostree, image);
+        this.making = List.of(repository, rootfs, lint, ostree, image);
+        this.delivering = List.of(new PushPhase(runner, settings.tlsVerify(), settings.toolTimeout(), settings.push()),
+                new DiskImagePhase(runner, ostree.repo(), settings.dataDir().resolve("disk"), work,
+                        settings.toolTimeout(), settings.diskImagesKept()));
     }
 
     public Path ostreeRepository() {
         return ostree.repo();
     }
 
+    private Path ociRoot() {
+        return settings.dataDir().resolve("oci");
+    }
+
     /** The OCI layout directory images of {@code repository} are written to. */
     public OciLayout ociLayout(String repository) {
-        return new OciLayout(settings.dataDir().resolve("oci").resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_")));
+        return OciLayout.forRepository(ociRoot(), repository);
     }
 
     /**
@@ -104,12 +115,11 @@ public final class ImagePublisher {
             LOG.infof("compose %s %s: reusing the last publish of %s, %s: no repository, root file system, commit or"
                     + " layers are made", request.composeId(), arch, request.target().ostreeRef(),
                     planned.decision().reason());
-            ImagePhase.Result written = planned.decision().image().orElseThrow();
-            OstreeCommitPhase.Result commit = planned.decision().commit().orElseThrow();
-            Optional<PushPhase.Result> pushed = pushIfOn(request, written);
-            List<Stage> stages = new ArrayList<>();
-            pushed.ifPresent(p -> stages.add(Stage.PUSH));
-            result = new PublishResult(commit, written, pushed, true, stages, disks(request, commit, stages));
+            PublishContext context = context(request, Optional.of(planned.archive()), planned.epoch(), null, null);
+            context.put(OstreeCommitPhase.COMMIT, planned.decision().commit().orElseThrow());
+            context.put(ImagePhase.IMAGE, planned.decision().image().orElseThrow());
+            run(delivering, context);
+            result = result(context, true);
         } else {
             LOG.infof("compose %s %s: full publish of %s (input key %s): %s", request.composeId(), arch,
                     request.target().ostreeRef(), planned.key(), planned.decision().reason());
@@ -164,37 +174,27 @@ public final class ImagePublisher {
     private PublishResult publishInFull(PublishRequest request, Planned planned) {
         String arch = request.target().architecture();
         Path work = settings.dataDir().resolve("work").resolve(request.composeId() + "-" + arch);
-        Path tree = work.resolve("rootfs");
         try {
-            Tree.deleteRecursively(work);
-            Files.createDirectories(work);
-            ComposeRepository repository = repositoryPhase.run(request.builtPackages(),
-                    settings.dataDir().resolve("apt").resolve(request.composeId()), "compose",
-                    List.of(arch));
-            List<PackageId> packages = request.target().packages().stream()
-                    .map(ImagePublisher::binary).toList();
-            rootfsPhase.run(new RootfsRequest(arch, planned.archive(), request.plan().suite(), List.of("main"), packages,
-                    repository.packages().isEmpty() ? Optional.empty() : Optional.of(repository),
-                    extraSources(request.plan().extraRepositories(), work), planned.epoch()), tree);
-            Made made = commitAndImage(request, tree, planned.epoch());
+            try {
+                Tree.deleteRecursively(work);
+                Files.createDirectories(work);
+            } catch (IOException e) {
+                throw new InfrastructureFailure(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
+            }
+            PublishContext context = context(request, Optional.of(planned.archive()), planned.epoch(), work,
+                    work.resolve("rootfs"));
+            run(making, context);
+            ImagePhase.Result image = context.get(ImagePhase.IMAGE);
             try {
                 records.write(new InputKeyRecords.Entry(request.target().ostreeRef(), planned.key(),
-                        made.commit().commit(), request.target().imageTag(), made.image().manifestDigest()));
+                        context.get(OstreeCommitPhase.COMMIT).commit(), request.target().imageTag(),
+                        image.manifestDigest()));
             } catch (IOException e) {
                 LOG.warnf("cannot write the input-key record of %s (%s): the next publish of the same inputs is made"
                         + " in full", request.target().ostreeRef(), e.toString());
             }
-            Optional<PushPhase.Result> pushed = pushIfOn(request, made.image());
-            List<Stage> stages = new ArrayList<>(List.of(Stage.REPOSITORY, Stage.ROOTFS, Stage.LINT, Stage.OSTREE,
-                    Stage.IMAGE));
-            pushed.ifPresent(p -> stages.add(Stage.PUSH));
-            return new PublishResult(made.commit(), made.image(), pushed, false, stages,
-                    disks(request, made.commit(), stages));
-        } catch (IOException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
-        } catch (IllegalArgumentException e) {
-            // a package name or version of the plan that is not Debian's, an extra repository apt cannot take
-            throw new PhaseFailedException(Stage.ROOTFS, e.getMessage(), e);
+            run(delivering, context);
+            return result(context, false);
         } finally {
             try {
                 Tree.deleteRecursively(work);
@@ -206,65 +206,39 @@ public final class ImagePublisher {
 
     /**
      * The phases after the root file system, on a tree mmdebstrap made: OSTree layout,
-     * lint, commit, image, push. Lint comes before the commit, so a tree that breaks a
-     * rule leaves nothing behind. No input key is recorded: the tree did not come from a
-     * request's inputs.
+     * lint, commit, image, push, disks. The layout finishes the rootfs stage the caller
+     * began, so that stage is not listed as run. Lint comes before the commit, so a tree
+     * that breaks a rule leaves nothing behind. No input key is recorded: the tree did not
+     * come from a request's inputs.
      */
     public PublishResult publishTree(PublishRequest request, Path tree, long epoch) {
-        Made made = commitAndImage(request, tree, epoch);
-        Optional<PushPhase.Result> pushed = pushIfOn(request, made.image());
-        List<Stage> stages = new ArrayList<>(List.of(Stage.LINT, Stage.OSTREE, Stage.IMAGE));
-        pushed.ifPresent(p -> stages.add(Stage.PUSH));
-        return new PublishResult(made.commit(), made.image(), pushed, false, stages,
-                disks(request, made.commit(), stages));
+        PublishContext context = context(request, Optional.empty(), epoch, null, tree);
+        context.put(RootfsPhase.LAID_OUT, layout.apply(tree));
+        run(makingFromTree, context);
+        run(delivering, context);
+        return result(context, false);
     }
 
-    /**
-     * The target's disk images of the commit, when it asks for them ({@link DiskImagePhase}
-     * reuses images already made of the same commit and settings, so the fast path makes
-     * none again); adds {@link Stage#DISK} to {@code stages} when it runs.
-     */
-    private List<DiskImagePhase.Image> disks(PublishRequest request, OstreeCommitPhase.Result commit,
-            List<Stage> stages) {
-        DiskSpec spec = request.target().disk();
-        if (spec == null) {
-            return List.of();
+    private static PublishContext context(PublishRequest request, Optional<URI> archive, long epoch, Path work,
+            Path tree) {
+        return new PublishContext(request.composeId(), request.version(), request.plan(), request.target(),
+                request.builtPackages(), request.rebuiltSources(), archive, epoch, work, tree);
+    }
+
+    /** Runs each phase that applies, in order; the first failure stops the rest. */
+    private static void run(List<Phase> phases, PublishContext context) {
+        for (Phase phase : phases) {
+            if (phase.appliesTo(context)) {
+                phase.run(context);
+                context.ran(phase.stage());
+            }
         }
-        List<String> formats;
-        try {
-            formats = spec.knownFormats().stream().map(DiskFormat::wireName).toList();
-        } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.DISK, "disk.formats: " + e.getMessage(), e);
-        }
-        DiskImagePhase.Request diskRequest;
-        try {
-            diskRequest = new DiskImagePhase.Request(request.target().architecture(), request.target().ostreeRef(),
-                    commit.commit(), formats, spec.sizeBytes(), spec.kargs());
-        } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.DISK, e.getMessage(), e);
-        }
-        stages.add(Stage.DISK);
-        return disk.run(diskRequest).images();
     }
 
-    private record Made(OstreeCommitPhase.Result commit, ImagePhase.Result image) {
-    }
-
-    private Made commitAndImage(PublishRequest request, Path tree, long epoch) {
-        String arch = request.target().architecture();
-        OstreeLayout.Result laidOut = layout.apply(tree);
-        lint.run(tree);
-        OstreeCommitPhase.Result commit = ostree.run(tree, new OstreeCommitPhase.Request(request.target().ostreeRef(),
-                request.version(), request.composeId(), request.rebuiltSources(), laidOut.kernelVersion(), epoch));
-        ImagePhase.Result written = image.run(tree, ociLayout(request.target().imageRepository()),
-                new ImagePhase.Request(arch, request.target().ostreeRef(), request.target().imageTag(),
-                        request.version(), commit.commit(), laidOut.kernelVersion(), settings.imageSource(),
-                        request.target().labels(), epoch, settings.maxLayers()));
-        return new Made(commit, written);
-    }
-
-    private Optional<PushPhase.Result> pushIfOn(PublishRequest request, ImagePhase.Result written) {
-        return settings.push() ? Optional.of(push.run(written, request.target().imageRepository())) : Optional.empty();
+    private static PublishResult result(PublishContext context, boolean reused) {
+        return new PublishResult(context.get(OstreeCommitPhase.COMMIT), context.get(ImagePhase.IMAGE),
+                context.find(PushPhase.PUSHED), reused, context.stages(),
+                context.find(DiskImagePhase.DISKS).orElse(List.of()));
     }
 
     /** {@code package=version} of {@link InputKey#TOOLS} on this host, as dpkg knows them (a missing one is left out). */
@@ -279,20 +253,16 @@ public final class ImagePublisher {
         return versions;
     }
 
-    private static PackageId binary(ResolvedPackage p) {
-        return new PackageId(p.name(), p.version(), p.architecture());
-    }
-
     private static URI archive(PublishRequest request) {
         URI archive;
         try {
             archive = URI.create(request.plan().archive());
         } catch (IllegalArgumentException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "plan.archive \"" + request.plan().archive()
+            throw new InputRejected(Stage.ROOTFS, "plan.archive \"" + request.plan().archive()
                     + "\" is not a URI: " + e.getMessage());
         }
         if (!archive.isAbsolute()) {
-            throw new PhaseFailedException(Stage.ROOTFS, "plan.archive \"" + archive + "\" is not an absolute URI");
+            throw new InputRejected(Stage.ROOTFS, "plan.archive \"" + archive + "\" is not an absolute URI");
         }
         return archive;
     }
@@ -309,24 +279,8 @@ public final class ImagePublisher {
             }
             return release.date();
         } catch (IOException | RuntimeException e) {
-            throw new PhaseFailedException(Stage.ROOTFS, "cannot read the Date of " + archive + " dists/"
+            throw new InfrastructureFailure(Stage.ROOTFS, "cannot read the Date of " + archive + " dists/"
                     + request.plan().suite() + "/InRelease for SOURCE_DATE_EPOCH: " + e.getMessage(), e);
         }
-    }
-
-    /** One-line apt sources for the plan's extra repositories; an inline key block is written to a file apt reads. */
-    static List<String> extraSources(List<AptRepository> repositories, Path work) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < repositories.size(); i++) {
-            AptRepository r = repositories.get(i);
-            String signedBy = r.signedBy();
-            if (signedBy.startsWith("-----BEGIN")) {
-                Path key = work.resolve("extra-" + i + ".asc");
-                Files.writeString(key, signedBy, StandardCharsets.UTF_8);
-                signedBy = key.toString();
-            }
-            lines.add("deb [signed-by=" + signedBy + "] " + r.uri() + " " + r.suite() + " " + String.join(" ", r.components()));
-        }
-        return lines;
     }
 }

@@ -7,7 +7,7 @@ import org.debian.bootc.publisher.disk.DiskImagePhase;
 import org.debian.bootc.publisher.image.ImagePhase;
 import org.debian.bootc.publisher.image.PushPhase;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * What one publish made: the ref's commit, the image in the layout and, if pushed, the

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 
 /**
  * What the publisher needs besides the compose: where it keeps its repositories, the

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.CommandResult;
 import org.debian.bootc.debian.process.ProcessRunner;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.events.PublishFault;
+import org.debian.bootc.publisher.failure.PublishFailure;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * The disk image phase with the real tools (ostree admin deploy, sgdisk, mkfs.fat, mtools,
@@ -173,25 +174,27 @@ class DiskImagePhaseIT {
         String commit = commit("big", 200 * DiskLayout.MIB);
         long size = (1 + 64 + 512 + 256 + 1) * DiskLayout.MIB;
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class,
+        PublishFailure e = assertThrows(PublishFailure.class,
                 () -> phase.run(request(commit, List.of("raw"), size)));
 
         assertEquals(Stage.DISK, e.stage());
         assertTrue(e.reason().startsWith("disk.size 834 MiB leaves 256 MiB for the root file system, but commit "
                 + commit + " deployed needs about "), e.reason());
         assertTrue(e.reason().endsWith("raise disk.size"), e.reason());
+        assertEquals(PublishFault.INPUT, e.fault(), "the target's disk.size, not the machine");
     }
 
     @Test
     void aCommitThatIsNotInTheRepositoryFailsInTheDiskStage() {
         String missing = "0".repeat(64);
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class,
+        PublishFailure e = assertThrows(PublishFailure.class,
                 () -> phase.run(request(missing, List.of("raw"), 2048 * DiskLayout.MIB)));
 
         assertEquals(Stage.DISK, e.stage());
         assertEquals("commit " + missing + " of " + REF + " is not in the publisher's OSTree repository " + repo,
                 e.reason());
+        assertEquals(PublishFault.INFRASTRUCTURE, e.fault(), "the publisher's own repository lost a commit it made");
     }
 
     @Test

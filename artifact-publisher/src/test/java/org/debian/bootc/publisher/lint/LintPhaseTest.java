@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.debian.bootc.debian.process.ProcessRunner;
+import org.debian.bootc.publisher.failure.LintFailure;
 
 /** bootc's fatal lint rules on small synthetic trees. */
 class LintPhaseTest {
@@ -36,7 +37,7 @@ class LintPhaseTest {
     }
 
     private String broken() {
-        return assertThrows(LintFailedException.class, () -> lint.run(root)).rule();
+        return assertThrows(LintFailure.class, () -> lint.run(root)).rule();
     }
 
     @Test
@@ -54,7 +55,7 @@ class LintPhaseTest {
     @Test
     void notBothEtcAndUsrEtc() throws Exception {
         Files.createDirectories(root.resolve("usr/etc"));
-        LintFailedException e = assertThrows(LintFailedException.class, () -> lint.run(root));
+        LintFailure e = assertThrows(LintFailure.class, () -> lint.run(root));
         assertEquals(LintPhase.ETC_USRETC, e.rule());
         assertTrue(e.getMessage().startsWith("lint rule etc-usretc: "), e.getMessage());
     }
@@ -95,7 +96,7 @@ class LintPhaseTest {
         // Java cannot make such a name in a UTF-8 locale; the shell can.
         new ProcessRunner().run(java.util.List.of("sh", "-c", "touch \"$1/$(printf 'caf\\351')\"",
                 "sh", root.toString()), java.time.Duration.ofSeconds(30));
-        LintFailedException e = assertThrows(LintFailedException.class, () -> lint.run(root));
+        LintFailure e = assertThrows(LintFailure.class, () -> lint.run(root));
         assertEquals(LintPhase.UTF8, e.rule());
         assertTrue(e.getMessage().contains("caf\\xe9"), e.getMessage());
     }

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import org.debian.bootc.events.PublishFault;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.CloudEventHeaders;
 import org.debian.bootc.events.TraceParent;
@@ -111,6 +112,7 @@ class PublisherMessagingIT {
             assertEquals("debian/bookworm/amd64/minimal", failed.ref());
             assertEquals("repository", failed.stage());
             assertTrue(failed.reason().contains("bootc.publisher.signing-gnupg-home is not set"), failed.reason());
+            assertEquals(PublishFault.INFRASTRUCTURE, failed.fault(), "the publisher's configuration, not the compose");
             assertTrue(probe.drain(Duration.ofSeconds(3)).stream().noneMatch(r -> r.key().equals(id.value())));
         }
     }

@@ -16,6 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.publisher.TestTools;
+import org.debian.bootc.events.PublishFault;
+import org.debian.bootc.publisher.failure.PublishFailure;
+import org.debian.bootc.publisher.failure.Stage;
+import org.debian.bootc.publisher.apt.ArtifactFetcher;
+import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 
 /** The compose's apt repository made by apt-ftparchive and signed by gpg, checked with gpgv. */
 class RepositoryPhaseIT {
@@ -32,12 +38,12 @@ class RepositoryPhaseIT {
     }
 
     private RepositoryPhase phase() {
-        return new RepositoryPhase(new ProcessRunner(), new ArtifactFetcher(), signer);
+        return new RepositoryPhase(new ProcessRunner(), new ArtifactFetcher(), signer, dir.resolve("apt"));
     }
 
     @Test
     void signedRepositoryListsTheBuiltPackage() throws Exception {
-        ComposeRepository repository = phase().run(debs, dir.resolve("repo"), "compose", List.of("amd64"));
+        BuiltPackagesAptRepository repository = phase().run(debs, dir.resolve("repo"), "compose", List.of("amd64"));
 
         assertEquals(List.of("hello"), repository.packages().stream().map(p -> p.name()).toList());
         Path dists = repository.root().resolve("dists/compose");
@@ -62,21 +68,23 @@ class RepositoryPhaseIT {
         ArtifactRef real = debs.get(0);
         ArtifactRef lying = new ArtifactRef("0".repeat(64), real.category(), real.name(), real.size(), real.location());
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class,
+        PublishFailure e = assertThrows(PublishFailure.class,
                 () -> phase().run(List.of(lying), dir.resolve("bad"), "compose", List.of("amd64")));
         assertEquals(Stage.REPOSITORY, e.stage());
         assertTrue(e.getMessage().contains(real.name()) && e.getMessage().contains("sha256 " + real.sha256()),
                 e.getMessage());
+        assertEquals(PublishFault.INPUT, e.fault(), "the event's artifact is wrong: a retry fetches the same bytes");
     }
 
     @Test
     void anUnknownSigningKeyIsNamed() {
         RepositoryPhase unknownKey = new RepositoryPhase(new ProcessRunner(), new ArtifactFetcher(),
-                new RepositorySigner(signer.gnupgHome(), "0123456789ABCDEF0123456789ABCDEF01234567"));
+                new RepositorySigner(signer.gnupgHome(), "0123456789ABCDEF0123456789ABCDEF01234567"), dir.resolve("apt"));
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class,
+        PublishFailure e = assertThrows(PublishFailure.class,
                 () -> unknownKey.run(debs, dir.resolve("nokey"), "compose", List.of("amd64")));
         assertTrue(e.getMessage().startsWith("gpg exited"), e.getMessage());
+        assertEquals(PublishFault.INFRASTRUCTURE, e.fault(), "the publisher's signing key, not the compose");
     }
 
     @Test
@@ -85,9 +93,10 @@ class RepositoryPhaseIT {
         ArtifactRef ftp = new ArtifactRef(real.sha256(), real.category(), real.name(), real.size(),
                 "ftp://example.invalid/x.deb");
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class,
+        PublishFailure e = assertThrows(PublishFailure.class,
                 () -> phase().run(List.of(ftp), dir.resolve("ftp"), "compose", List.of("amd64")));
         assertTrue(e.getMessage().contains("scheme \"ftp\""), e.getMessage());
+        assertEquals(PublishFault.INPUT, e.fault());
     }
 
     @Test
@@ -96,7 +105,7 @@ class RepositoryPhaseIT {
         ArtifactRef traversal = new ArtifactRef(real.sha256(), real.category(), "../evil.deb", real.size(),
                 real.location());
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class,
+        PublishFailure e = assertThrows(PublishFailure.class,
                 () -> phase().run(List.of(traversal), dir.resolve("evil"), "compose", List.of("amd64")));
         assertTrue(e.getMessage().contains("\"../evil.deb\""), e.getMessage());
     }

@@ -23,7 +23,7 @@ import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.publisher.TestArchive;
 import org.debian.bootc.publisher.TestTools;
-import org.debian.bootc.publisher.lint.LintFailedException;
+import org.debian.bootc.publisher.failure.LintFailure;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
 
@@ -90,7 +90,7 @@ class BootableImageLongIT {
         ArtifactRef bad = TestTools.packageWith(dir.resolve("bad"), "usr-etc-config", "1.0", "usr/etc/bad.conf");
         ComposePlan plan = plan(closure, List.of(new ResolvedPackage("usr-etc-config", "1.0", "all")));
 
-        LintFailedException e = assertThrows(LintFailedException.class, () -> publisher.publish(new PublishRequest(
+        LintFailure e = assertThrows(LintFailure.class, () -> publisher.publish(new PublishRequest(
                 "bad-1-20261125.t.0", "1", plan, plan.images().get(0), List.of(bad), List.of("usr-etc-config"))));
 
         assertEquals(LintPhase.ETC_USRETC, e.rule());

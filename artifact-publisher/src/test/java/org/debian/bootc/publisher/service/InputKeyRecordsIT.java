@@ -21,8 +21,8 @@ import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.publisher.image.OciLayout;
-import org.debian.bootc.publisher.phase.RepositorySigner;
-import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.apt.RepositorySigner;
+import org.debian.bootc.publisher.Tree;
 
 /**
  * The reuse decision against a real OSTree repository and a real OCI layout (a small

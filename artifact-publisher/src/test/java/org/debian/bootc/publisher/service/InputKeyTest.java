@@ -21,7 +21,7 @@ import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
-import org.debian.bootc.publisher.phase.RepositorySigner;
+import org.debian.bootc.publisher.apt.RepositorySigner;
 
 class InputKeyTest {
 

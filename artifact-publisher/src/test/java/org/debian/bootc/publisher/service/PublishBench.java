@@ -20,7 +20,7 @@ import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
-import org.debian.bootc.publisher.phase.Tree;
+import org.debian.bootc.publisher.Tree;
 
 /**
  * The publisher's figures for docs/benchmarks.md, with the real tools: a cold publish of a

@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.debian.bootc.debian.process.ProcessRunner;
+import org.debian.bootc.events.PublishFault;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.publisher.disk.DiskImagePhase;
-import org.debian.bootc.publisher.phase.PhaseFailedException;
-import org.debian.bootc.publisher.phase.RepositorySigner;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.PublishFailure;
+import org.debian.bootc.publisher.apt.RepositorySigner;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * The disk phase as a stage of a publish (a small tree with a stand-in kernel, the real
@@ -98,11 +99,12 @@ class PublishDiskIT {
     void aFormatThisPublisherCannotWriteFailsInTheDiskStage() throws Exception {
         ImagePublisher publisher = publisher();
 
-        PhaseFailedException e = assertThrows(PhaseFailedException.class, () -> publisher.publishTree(
+        PublishFailure e = assertThrows(PublishFailure.class, () -> publisher.publishTree(
                 request(new DiskSpec(List.of("raw", "vmdk"), 2L << 30, List.of())), tree("t"), 1_700_000_000L));
 
         assertEquals(Stage.DISK, e.stage());
         assertTrue(e.reason().startsWith("disk.formats: ") && e.reason().contains("vmdk"), e.reason());
+        assertEquals(PublishFault.INPUT, e.fault());
         assertTrue(publisher.refCommit(REF).isPresent(), "the commit is made before the disk stage");
     }
 }

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.debian.bootc.debian.process.ProcessRunner;
+import org.debian.bootc.events.PublishFault;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.Failable;
@@ -37,10 +38,10 @@ import org.debian.bootc.publisher.TestArchive;
 import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.image.ImagePhase;
-import org.debian.bootc.publisher.lint.LintFailedException;
+import org.debian.bootc.publisher.failure.LintFailure;
 import org.debian.bootc.publisher.lint.LintPhase;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
-import org.debian.bootc.publisher.phase.Stage;
+import org.debian.bootc.publisher.failure.Stage;
 
 /**
  * The whole publish with the real tools: apt-ftparchive and gpg, mmdebstrap from the
@@ -156,7 +157,7 @@ class PublishPipelineIT {
         assertTrue(Files.isSymbolicLink(rootfs.resolve("var/run")));
         assertFalse(Files.exists(rootfs.resolve("usr/etc")));
         new LintPhase(runner).run(rootfs);
-        org.debian.bootc.publisher.phase.Tree.deleteRecursively(rootfs);
+        org.debian.bootc.publisher.Tree.deleteRecursively(rootfs);
     }
 
     @Test
@@ -190,7 +191,7 @@ class PublishPipelineIT {
 
         assertTrue(again.reused());
         assertEquals(List.of(Stage.PUSH), again.stages(), "no repository, rootfs, lint, commit or image");
-        assertFalse(Files.exists(dir.resolve("data/apt/minimal-1-20261125.t.2")), "no compose repository was made");
+        assertFalse(Files.exists(dir.resolve("data/apt/minimal-1-20261125.t.2")), "no built-packages apt repository was made");
         assertFalse(Files.exists(dir.resolve("data/work/minimal-1-20261125.t.2-amd64")), "no work directory, no rootfs");
         assertEquals(first.commit().commit(), again.commit().commit());
         assertFalse(again.commit().created());
@@ -278,12 +279,13 @@ class PublishPipelineIT {
                 Duration.ofMinutes(1)).stdoutText().strip();
         ComposePlan badPlan = plan("3", List.of());
 
-        LintFailedException e = assertThrows(LintFailedException.class, () -> publisher.publishTree(
+        LintFailure e = assertThrows(LintFailure.class, () -> publisher.publishTree(
                 request("minimal-3-20261125.t.0", badPlan, List.of(hello), List.of("hello")), tree, 1_700_000_000L));
 
         assertEquals(Stage.LINT, e.stage());
         assertEquals(LintPhase.ETC_USRETC, e.rule());
         assertTrue(e.getMessage().startsWith("lint rule etc-usretc:"), e.getMessage());
+        assertEquals(PublishFault.INPUT, e.fault());
         assertEquals(before, runner.run(List.of("ostree", "rev-parse", "--repo=" + publisher.ostreeRepository(), REF),
                 Duration.ofMinutes(1)).stdoutText().strip(), "nothing was committed");
         assertTrue(publisher.ociLayout(badPlan.images().get(0).imageRepository()).manifest("3").isEmpty(),

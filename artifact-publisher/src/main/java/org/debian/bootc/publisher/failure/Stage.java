@@ -1,4 +1,4 @@
-package org.debian.bootc.publisher.phase;
+package org.debian.bootc.publisher.failure;
 
 /** The publisher's phases, named as {@code image-failed} names them in its {@code stage} field. */
 public enum Stage {

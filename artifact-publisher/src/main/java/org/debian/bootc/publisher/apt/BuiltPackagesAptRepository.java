@@ -1,4 +1,4 @@
-package org.debian.bootc.publisher.phase;
+package org.debian.bootc.publisher.apt;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -8,19 +8,20 @@ import java.util.Optional;
 import org.debian.bootc.debian.PackageId;
 
 /**
- * The compose's own apt repository: {@code deb [signed-by=keyring] uri suite main}.
+ * The apt repository of the compose's built packages, {@code deb [signed-by=keyring] uri suite main}
+ * (named for what it is: {@code ComposeRepository} is a database repository in the planner and the scheduler).
  *
  * @param root the repository's directory ({@code dists/}, {@code pool/}, the public keyring)
  * @param keyring the signing key's public part, usable as apt's {@code Signed-By}
  * @param packages every binary package in it
  */
-public record ComposeRepository(Path root, String suite, Path keyring, List<PackageId> packages) {
+public record BuiltPackagesAptRepository(Path root, String suite, Path keyring, List<PackageId> packages) {
 
     public static final String COMPONENT = "main";
     /** The {@code Origin} of its Release file, which the root file system's apt pins above the archive. */
     public static final String ORIGIN = "deb-bootc-compose";
 
-    public ComposeRepository {
+    public BuiltPackagesAptRepository {
         packages = List.copyOf(packages);
     }
 

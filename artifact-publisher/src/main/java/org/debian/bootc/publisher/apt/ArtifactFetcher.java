@@ -1,4 +1,4 @@
-package org.debian.bootc.publisher.phase;
+package org.debian.bootc.publisher.apt;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +85,7 @@ public final class ArtifactFetcher {
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

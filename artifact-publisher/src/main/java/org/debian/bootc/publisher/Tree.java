@@ -1,4 +1,4 @@
-package org.debian.bootc.publisher.phase;
+package org.debian.bootc.publisher;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

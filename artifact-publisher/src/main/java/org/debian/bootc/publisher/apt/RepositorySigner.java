@@ -1,4 +1,4 @@
-package org.debian.bootc.publisher.phase;
+package org.debian.bootc.publisher.apt;
 
 import java.nio.file.Path;
 
