@@ -28,6 +28,7 @@ import org.debian.bootc.scheduler.config.SchedulerConfig;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.DatabaseUnavailableException;
 import org.debian.bootc.scheduler.repository.ExecutorRepository;
+import org.debian.bootc.scheduler.repository.ProcessedEvents;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.Transactions;
 import org.debian.bootc.scheduler.service.DispatchPass;
@@ -101,7 +102,7 @@ public class SchedulerEventConsumer {
     }
 
     private final EventCodec codec;
-    private final Inbox inbox;
+    private final ProcessedEvents inbox;
     private final Transactions transactions;
     private final TaskScheduler scheduler;
     private final DispatchPass dispatchPass;
@@ -110,8 +111,8 @@ public class SchedulerEventConsumer {
     private final SchedulerConfig config;
     private volatile boolean stopping;
 
-    public SchedulerEventConsumer(EventCodec codec, Inbox inbox, Transactions transactions, TaskScheduler scheduler,
-            DispatchPass dispatchPass, ComposeRepository composes, ExecutorRepository executors,
+    public SchedulerEventConsumer(EventCodec codec, ProcessedEvents inbox, Transactions transactions,
+            TaskScheduler scheduler, DispatchPass dispatchPass, ComposeRepository composes, ExecutorRepository executors,
             SchedulerConfig config) {
         this.composes = composes;
         this.codec = codec;

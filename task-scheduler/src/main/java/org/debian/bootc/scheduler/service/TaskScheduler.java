@@ -37,12 +37,12 @@ import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.Task;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
-import org.debian.bootc.scheduler.messaging.Outbox;
 import org.debian.bootc.scheduler.repository.AttemptRepository;
 import org.debian.bootc.scheduler.repository.AttemptRepository.ContentKey;
 import org.debian.bootc.scheduler.repository.AttemptRepository.Expired;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.ExecutorRepository;
+import org.debian.bootc.scheduler.repository.OutboxRows;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.TaskRepository;
 import org.debian.bootc.scheduler.repository.TaskRepository.Dependency;
@@ -67,13 +67,13 @@ public class TaskScheduler {
     private final TaskRepository tasks;
     private final AttemptRepository attempts;
     private final ExecutorRepository executors;
-    private final Outbox outbox;
+    private final OutboxRows outbox;
     private final ObjectMapper mapper;
     private final TaskMachine machine;
     private final java.util.Map<String, ComposePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskScheduler(SchedulerConfig config, ComposeRepository composes, TaskRepository tasks,
-            AttemptRepository attempts, ExecutorRepository executors, Outbox outbox, EventCodec codec) {
+            AttemptRepository attempts, ExecutorRepository executors, OutboxRows outbox, EventCodec codec) {
         this.config = config;
         this.composes = composes;
         this.tasks = tasks;
