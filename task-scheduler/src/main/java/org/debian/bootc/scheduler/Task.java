@@ -2,6 +2,8 @@ package org.debian.bootc.scheduler;
 
 import java.time.Instant;
 
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TaskStatus;
 
@@ -9,7 +11,7 @@ import org.debian.bootc.events.TaskStatus;
  * One task as stored: a source package built for one architecture in one compose.
  * {@code currentAttempt} is 0 until the first dispatch; its result decides the task.
  */
-public record Task(String taskId, String composeId, String source, String version, String architecture,
+public record Task(TaskId taskId, ComposeId composeId, String source, String version, String architecture,
         String suite, String archive, String inReleaseSha256, String buildType, String buildProfile,
         String sourcePackage, String contentKey, TaskStatus status, TaskResult result, String reason,
         int currentAttempt, Instant notBefore, Instant createdAt, Instant updatedAt, Instant completedAt) {

@@ -19,10 +19,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
@@ -132,7 +134,7 @@ public class SchedulerEventConsumer {
     @Blocking
     public CompletionStage<Void> composePlanned(KafkaRecord<String, byte[]> message) {
         return intake(EventType.COMPOSE_PLANNED, message, List.of(message), null, (sql, in) -> {
-            adoptTrace(sql, in.payload().composeId().value(), in.record());
+            adoptTrace(sql, in.payload().composeId(), in.record());
             scheduler.planned(sql, in.payload());
         });
     }
@@ -140,11 +142,11 @@ public class SchedulerEventConsumer {
     @Incoming("package-build-queued")
     @Blocking
     public CompletionStage<Void> packageBuildQueued(KafkaRecordBatch<String, byte[]> batch) {
-        AtomicReference<Set<String>> inserted = new AtomicReference<>();
+        AtomicReference<Set<TaskId>> inserted = new AtomicReference<>();
         return intake(EventType.PACKAGE_BUILD_QUEUED, batch, batch.getRecords(),
                 (sql, events) -> inserted.set(scheduler.prepareQueued(sql, events)), (sql, in) -> {
-                    adoptTrace(sql, in.payload().composeId().value(), in.record());
-                    scheduler.gateQueued(sql, in.payload(), inserted.get().contains(in.payload().taskId().value()));
+                    adoptTrace(sql, in.payload().composeId(), in.record());
+                    scheduler.gateQueued(sql, in.payload(), inserted.get().contains(in.payload().taskId()));
                 });
     }
 
@@ -167,7 +169,7 @@ public class SchedulerEventConsumer {
     public CompletionStage<Void> composeCancel(KafkaRecord<String, byte[]> message) {
         return intake(EventType.COMPOSE_CANCEL_REQUESTED, message, List.of(message), null, (sql, in) -> {
             var e = in.payload();
-            var result = scheduler.cancel(sql, e.composeId().value(), e.requestedBy(), e.reason(), true);
+            var result = scheduler.cancel(sql, e.composeId(), e.requestedBy(), e.reason(), true);
             LOG.infof("cancel of %s requested by %s: %s", e.composeId(), e.requestedBy(), result.message());
         });
     }
@@ -190,7 +192,7 @@ public class SchedulerEventConsumer {
      * The planner's records carry the compose's trace; the compose row keeps it for what
      * follows, before the event is applied so the events it causes carry it too.
      */
-    private void adoptTrace(Sql sql, String composeId, ConsumerRecord<String, byte[]> record) throws SQLException {
+    private void adoptTrace(Sql sql, ComposeId composeId, ConsumerRecord<String, byte[]> record) throws SQLException {
         var trace = TraceParent.fromHeaders(record.headers());
         if (trace.isPresent()) {
             composes.lockOrCreate(sql, composeId);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.OutgoingEvent;
@@ -51,9 +52,9 @@ public class OutboxRows {
     }
 
     /** As {@link #enqueue(Sql, Event)}, for an event about {@code composeId} (its trace is looked up once). */
-    public String enqueue(Sql sql, String composeId, Event event) throws SQLException {
+    public String enqueue(Sql sql, ComposeId composeId, Event event) throws SQLException {
         OutgoingEvent out = (event instanceof ComposeBuilt ? handoffCodec : codec).encode(event, source);
-        Optional<String> trace = composes.traceOf(sql, composeId != null ? composeId : out.key());
+        Optional<String> trace = composes.traceOf(sql, composeId != null ? composeId.value() : out.key());
         sql.outboxRows().add(OutboxRow.of(out, trace.map(TraceParent::parse).orElse(null)).values());
         sql.beforeCommit(flush);
         sql.markOutboxWritten();
