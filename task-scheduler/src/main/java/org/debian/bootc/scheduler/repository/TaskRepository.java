@@ -14,6 +14,8 @@ import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TaskStatus;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 
 /** Tasks and their dependency edges. */
 @ApplicationScoped
@@ -259,13 +261,14 @@ public class TaskRepository {
     }
 
     static Task map(ResultSet rs) throws SQLException {
-        return new Task(Sql.taskId(rs, "task_id"), Sql.composeId(rs, "compose_id"), rs.getString("source"),
-                rs.getString("version"), rs.getString("architecture"), rs.getString("suite"), rs.getString("archive"),
-                rs.getString("in_release_sha256"), rs.getString("build_type"), rs.getString("build_profile"),
-                rs.getString("source_package"), rs.getString("content_key"), status(rs.getString("status")),
-                result(rs.getString("result")), rs.getString("reason"), rs.getInt("current_attempt"),
-                Sql.instant(rs, "not_before"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"),
-                Sql.instant(rs, "completed_at"));
+        TaskSpec spec = new TaskSpec(Sql.taskId(rs, "task_id"), Sql.composeId(rs, "compose_id"),
+                rs.getString("source"), rs.getString("version"), rs.getString("architecture"), rs.getString("suite"),
+                rs.getString("archive"), rs.getString("in_release_sha256"), rs.getString("build_type"),
+                rs.getString("build_profile"), rs.getString("source_package"), rs.getString("content_key"));
+        TaskState state = new TaskState(status(rs.getString("status")), result(rs.getString("result")),
+                rs.getString("reason"), rs.getInt("current_attempt"), Sql.instant(rs, "not_before"),
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), Sql.instant(rs, "completed_at"));
+        return new Task(spec, state);
     }
 
     static TaskStatus status(String wire) {

@@ -36,6 +36,8 @@ import org.debian.bootc.events.TaskStatusChanged;
 import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
 import org.debian.bootc.scheduler.repository.AttemptRepository;
 import org.debian.bootc.scheduler.repository.AttemptRepository.ContentKey;
@@ -156,10 +158,9 @@ public class TaskScheduler {
     }
 
     private Task newTask(PackageBuildQueued e) {
-        return new Task(e.taskId(), e.composeId(), e.source().name(), e.source().version(),
+        return new Task(new TaskSpec(e.taskId(), e.composeId(), e.source().name(), e.source().version(),
                 e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
-                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
-                null, null);
+                e.buildProfile(), json(e.source()), e.contentKey()), TaskState.NEW);
     }
 
     private void gateNew(Sql sql, Compose compose, Task task, PackageBuildQueued e) throws SQLException {

@@ -25,6 +25,8 @@ import org.debian.bootc.localstack.test.LocalStackTestResource;
 import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Fixtures;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -210,7 +212,7 @@ class DeferredWritesIT {
     }
 
     private static Task task(ComposeId compose, TaskId id, String contentKey) {
-        return new Task(id, compose, id.value().split(":")[1], "1.0-1", "amd64", "trixie", null, null, "any", null, "{}",
-                contentKey, TaskStatus.BLOCKED, null, null, 0, null, null, null, null);
+        return new Task(new TaskSpec(id, compose, id.value().split(":")[1], "1.0-1", "amd64", "trixie", null, null,
+                "any", null, "{}", contentKey), TaskState.NEW);
     }
 }

@@ -38,6 +38,8 @@ import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.Fixtures;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 import org.debian.bootc.scheduler.repository.AttemptRepository.ContentKey;
 import org.debian.bootc.scheduler.repository.TaskRepository.Dependency;
 import org.debian.bootc.scheduler.service.TaskMachine.Built;
@@ -73,8 +75,8 @@ class TaskMachineTest {
     }
 
     private static Task task(String source, TaskStatus status, TaskResult result, int attempt) {
-        return new Task(id(source), COMPOSE, source, "1.0-1", "amd64", "trixie", null, null, "any",
-                null, "{}", Fixtures.sha(source), status, result, null, attempt, null, NOW, NOW, null);
+        return new Task(new TaskSpec(id(source), COMPOSE, source, "1.0-1", "amd64", "trixie", null, null, "any",
+                null, "{}", Fixtures.sha(source)), new TaskState(status, result, null, attempt, null, NOW, NOW, null));
     }
 
     private static Task fresh(String source) {
