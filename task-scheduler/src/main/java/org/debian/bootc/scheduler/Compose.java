@@ -2,6 +2,8 @@ package org.debian.bootc.scheduler;
 
 import java.time.Instant;
 
+import org.debian.bootc.events.ComposeId;
+
 /**
  * A compose as the scheduler knows it; {@code expectedCount} (how many tasks compose-planned
  * announced) is null until compose-planned. The plan and the announced task ids are not
@@ -10,7 +12,7 @@ import java.time.Instant;
  * compose whose tasks are all done got no compose-built (its results are over the event
  * size limit).
  */
-public record Compose(String composeId, Integer expectedCount, Instant plannedAt, Instant cancelledAt,
+public record Compose(ComposeId composeId, Integer expectedCount, Instant plannedAt, Instant cancelledAt,
         String cancelledBy, String cancelReason, String outcome, Instant builtAt, Instant createdAt,
         String handoffError) {
 

@@ -30,14 +30,6 @@ class PackageCyclesTest {
     private static final Path MAIN = Path.of("src/main/java/org/debian/bootc/scheduler");
     private static final Pattern REFERENCE = Pattern.compile("org\\.debian\\.bootc\\.scheduler\\.([a-z]+)\\.([A-Z]\\w*)");
 
-    /**
-     * The classes issue 18's messaging kit moves out of this module into the shared one
-     * (item 3, another branch): their own references and the references to them leave
-     * with them. Empty this set once they are gone.
-     */
-    private static final Set<String> MOVING_TO_THE_MESSAGING_KIT = Set.of("messaging.Outbox", "messaging.OutboxRelay",
-            "messaging.Inbox", "messaging.InboxRetention");
-
     @Test
     void theRolePackagesDependOnEachOtherWithoutACycle() throws IOException {
         assertEquals(Optional.empty(), cycle(graph()), "a cycle between the scheduler's packages");
@@ -63,14 +55,9 @@ class PackageCyclesTest {
                 Set<String> to = graph.computeIfAbsent(from, k -> new TreeSet<>());
                 try (Stream<Path> sources = Files.walk(dir)) {
                     for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                        String name = source.getFileName().toString().replace(".java", "");
-                        if (MOVING_TO_THE_MESSAGING_KIT.contains(from + "." + name)) {
-                            continue;
-                        }
                         Matcher m = REFERENCE.matcher(Files.readString(source));
                         while (m.find()) {
-                            if (!m.group(1).equals(from) && !MOVING_TO_THE_MESSAGING_KIT.contains(m.group(1) + "."
-                                    + m.group(2))) {
+                            if (!m.group(1).equals(from)) {
                                 to.add(m.group(1));
                             }
                         }

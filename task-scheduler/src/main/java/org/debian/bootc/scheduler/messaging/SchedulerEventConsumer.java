@@ -19,15 +19,18 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.EventType;
 import org.debian.bootc.events.IncomingEvent;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.DatabaseUnavailableException;
 import org.debian.bootc.scheduler.repository.ExecutorRepository;
+import org.debian.bootc.scheduler.repository.ProcessedEvents;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.Transactions;
 import org.debian.bootc.scheduler.service.DispatchPass;
@@ -101,7 +104,7 @@ public class SchedulerEventConsumer {
     }
 
     private final EventCodec codec;
-    private final Inbox inbox;
+    private final ProcessedEvents inbox;
     private final Transactions transactions;
     private final TaskScheduler scheduler;
     private final DispatchPass dispatchPass;
@@ -110,8 +113,8 @@ public class SchedulerEventConsumer {
     private final SchedulerConfig config;
     private volatile boolean stopping;
 
-    public SchedulerEventConsumer(EventCodec codec, Inbox inbox, Transactions transactions, TaskScheduler scheduler,
-            DispatchPass dispatchPass, ComposeRepository composes, ExecutorRepository executors,
+    public SchedulerEventConsumer(EventCodec codec, ProcessedEvents inbox, Transactions transactions,
+            TaskScheduler scheduler, DispatchPass dispatchPass, ComposeRepository composes, ExecutorRepository executors,
             SchedulerConfig config) {
         this.composes = composes;
         this.codec = codec;
@@ -131,7 +134,7 @@ public class SchedulerEventConsumer {
     @Blocking
     public CompletionStage<Void> composePlanned(KafkaRecord<String, byte[]> message) {
         return intake(EventType.COMPOSE_PLANNED, message, List.of(message), null, (sql, in) -> {
-            adoptTrace(sql, in.payload().composeId().value(), in.record());
+            adoptTrace(sql, in.payload().composeId(), in.record());
             scheduler.planned(sql, in.payload());
         });
     }
@@ -139,11 +142,11 @@ public class SchedulerEventConsumer {
     @Incoming("package-build-queued")
     @Blocking
     public CompletionStage<Void> packageBuildQueued(KafkaRecordBatch<String, byte[]> batch) {
-        AtomicReference<Set<String>> inserted = new AtomicReference<>();
+        AtomicReference<Set<TaskId>> inserted = new AtomicReference<>();
         return intake(EventType.PACKAGE_BUILD_QUEUED, batch, batch.getRecords(),
                 (sql, events) -> inserted.set(scheduler.prepareQueued(sql, events)), (sql, in) -> {
-                    adoptTrace(sql, in.payload().composeId().value(), in.record());
-                    scheduler.gateQueued(sql, in.payload(), inserted.get().contains(in.payload().taskId().value()));
+                    adoptTrace(sql, in.payload().composeId(), in.record());
+                    scheduler.gateQueued(sql, in.payload(), inserted.get().contains(in.payload().taskId()));
                 });
     }
 
@@ -166,7 +169,7 @@ public class SchedulerEventConsumer {
     public CompletionStage<Void> composeCancel(KafkaRecord<String, byte[]> message) {
         return intake(EventType.COMPOSE_CANCEL_REQUESTED, message, List.of(message), null, (sql, in) -> {
             var e = in.payload();
-            var result = scheduler.cancel(sql, e.composeId().value(), e.requestedBy(), e.reason(), true);
+            var result = scheduler.cancel(sql, e.composeId(), e.requestedBy(), e.reason(), true);
             LOG.infof("cancel of %s requested by %s: %s", e.composeId(), e.requestedBy(), result.message());
         });
     }
@@ -189,7 +192,7 @@ public class SchedulerEventConsumer {
      * The planner's records carry the compose's trace; the compose row keeps it for what
      * follows, before the event is applied so the events it causes carry it too.
      */
-    private void adoptTrace(Sql sql, String composeId, ConsumerRecord<String, byte[]> record) throws SQLException {
+    private void adoptTrace(Sql sql, ComposeId composeId, ConsumerRecord<String, byte[]> record) throws SQLException {
         var trace = TraceParent.fromHeaders(record.headers());
         if (trace.isPresent()) {
             composes.lockOrCreate(sql, composeId);

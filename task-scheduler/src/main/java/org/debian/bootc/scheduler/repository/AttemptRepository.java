@@ -9,6 +9,10 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.debian.bootc.events.ArtifactRef;
+import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.ExecutorId;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.scheduler.Attempt;
 
 /** Attempts of tasks, with the artifacts and buildroots they produced. */
@@ -23,8 +27,8 @@ public class AttemptRepository {
      * A buildroot as recorded from chroot-ready, with its state: {@code building} while its
      * attempt runs, {@code expired} (when and why) once the attempt has ended.
      */
-    public record Buildroot(String buildrootId, String taskId, int attempt, String executorId, String architecture,
-            String baseKey, String installed, Instant createdAt, String state, Instant expiredAt,
+    public record Buildroot(BuildrootId buildrootId, TaskId taskId, int attempt, ExecutorId executorId,
+            String architecture, String baseKey, String installed, Instant createdAt, String state, Instant expiredAt,
             String expiredReason) {
     }
 
@@ -38,14 +42,14 @@ public class AttemptRepository {
             from ended e where b.task_id = e.task_id and b.attempt = e.attempt and b.state = 'building'""";
 
     /** An attempt of a running task whose lease ran out. */
-    public record Expired(String taskId, String composeId, int attempt) {
+    public record Expired(TaskId taskId, ComposeId composeId, int attempt) {
     }
 
     /**
      * A new attempt, dispatched now. Written with the transaction's next statement, in one
      * insert with the other attempts dispatched until then.
      */
-    public void dispatched(Sql sql, String taskId, int attempt, Integer supersedes, Instant leaseExpiresAt)
+    public void dispatched(Sql sql, TaskId taskId, int attempt, Integer supersedes, Instant leaseExpiresAt)
             throws SQLException {
         sql.deferRow("insert into attempt (task_id, attempt, supersedes, lease_expires_at, dispatched_at) values",
                 "(?, ?, ?::integer, ?::timestamptz, now())", "", new Object[] { taskId, attempt, supersedes,
@@ -53,7 +57,7 @@ public class AttemptRepository {
     }
 
     /** An attempt satisfied without a build: the artifacts of {@code from} are taken over. */
-    public void reused(Sql sql, String taskId, int attempt, Integer supersedes, Attempt from) throws SQLException {
+    public void reused(Sql sql, TaskId taskId, int attempt, Integer supersedes, Attempt from) throws SQLException {
         sql.update("""
                 insert into attempt (task_id, attempt, supersedes, result, log_location, applied, ended_at, end_reason,
                     reused_task_id, reused_attempt)
@@ -65,7 +69,7 @@ public class AttemptRepository {
                 taskId, attempt, from.taskId(), from.attempt());
     }
 
-    public Optional<Attempt> find(Sql sql, String taskId, int attempt) throws SQLException {
+    public Optional<Attempt> find(Sql sql, TaskId taskId, int attempt) throws SQLException {
         Attempt known = sql.readAhead().attempts.get(ReadAhead.attemptKey(taskId, attempt));
         if (known != null) {
             return Optional.of(known);
@@ -74,7 +78,7 @@ public class AttemptRepository {
                 taskId, attempt);
     }
 
-    public List<Attempt> ofTask(Sql sql, String taskId) throws SQLException {
+    public List<Attempt> ofTask(Sql sql, TaskId taskId) throws SQLException {
         return sql.list("select " + COLUMNS + " from attempt where task_id = ? order by attempt", AttemptRepository::map,
                 taskId);
     }
@@ -84,10 +88,10 @@ public class AttemptRepository {
      * successful applied attempt (its artifacts are reused) and the oldest of them
      * running now (its result will be).
      */
-    public record ContentKey(Optional<Attempt> reusable, Optional<String> buildingTask) {
+    public record ContentKey(Optional<Attempt> reusable, Optional<TaskId> buildingTask) {
     }
 
-    public ContentKey contentKey(Sql sql, String contentKey, String exceptTaskId) throws SQLException {
+    public ContentKey contentKey(Sql sql, String contentKey, TaskId exceptTaskId) throws SQLException {
         ReadAhead.KeyState known = sql.readAhead().contentKeys.get(contentKey);
         if (known == null) {
             prefetchContentKeys(sql, List.of(contentKey));
@@ -115,12 +119,12 @@ public class AttemptRepository {
         for (String key : wanted) {
             read.put(key, new ReadAhead.KeyState());
         }
-        java.util.Map<String, String> keyOfTried = new java.util.HashMap<>(); // tasks with an attempt, and their key
+        java.util.Map<TaskId, String> keyOfTried = new java.util.HashMap<>(); // tasks with an attempt, and their key
         sql.list("""
                 select content_key, task_id, status, current_attempt from task where content_key = any (?)
                 order by created_at, task_id""", rs -> {
             String key = rs.getString(1);
-            String taskId = rs.getString(2);
+            TaskId taskId = new TaskId(rs.getString(2));
             if ("running".equals(rs.getString(3))) {
                 read.get(key).running.add(taskId);
             }
@@ -141,7 +145,7 @@ public class AttemptRepository {
     }
 
     /** A task of {@code contentKey} was dispatched in this transaction: it is building that key now. */
-    public void noteRunning(Sql sql, String contentKey, String taskId) {
+    public void noteRunning(Sql sql, String contentKey, TaskId taskId) {
         ReadAhead.KeyState known = sql.readAhead().contentKeys.get(contentKey);
         if (known != null && !known.running.contains(taskId)) {
             known.running.add(taskId);
@@ -154,11 +158,11 @@ public class AttemptRepository {
     }
 
     /** Reads the attempts {@code keys} (task id, attempt) in one query for the rest of the transaction. */
-    public void prefetch(Sql sql, java.util.Map<String, Integer> attemptsByTask) throws SQLException {
+    public void prefetch(Sql sql, java.util.Map<TaskId, Integer> attemptsByTask) throws SQLException {
         if (attemptsByTask.isEmpty()) {
             return;
         }
-        List<String> ids = new java.util.ArrayList<>(attemptsByTask.keySet());
+        List<TaskId> ids = new java.util.ArrayList<>(attemptsByTask.keySet());
         List<String> numbers = ids.stream().map(id -> String.valueOf(attemptsByTask.get(id))).toList();
         java.util.Map<String, Attempt> known = sql.readAhead().attempts;
         sql.list("select " + COLUMNS + " from attempt where (task_id, attempt) in "
@@ -169,7 +173,7 @@ public class AttemptRepository {
                 }, ids, numbers);
     }
 
-    private static void written(Sql sql, String taskId, int attempt) {
+    private static void written(Sql sql, TaskId taskId, int attempt) {
         sql.readAhead().attempts.remove(ReadAhead.attemptKey(taskId, attempt));
     }
 
@@ -181,8 +185,8 @@ public class AttemptRepository {
      * statement first. A buildroot already expired (the attempt was superseded or cancelled
      * before) keeps its reason.
      */
-    public void recordResult(Sql sql, String taskId, int attempt, String result, String executorId,
-            String buildrootId, String logLocation, String logTail, long durationMillis, boolean applied,
+    public void recordResult(Sql sql, TaskId taskId, int attempt, String result, ExecutorId executorId,
+            BuildrootId buildrootId, String logLocation, String logTail, long durationMillis, boolean applied,
             String buildrootReason) {
         sql.deferRow(RESULT_HEAD, RESULT_GROUP, RESULT_TAIL, new Object[] { taskId, attempt, result, executorId,
                 buildrootId, logLocation, logTail, durationMillis, applied, buildrootReason });
@@ -209,7 +213,7 @@ public class AttemptRepository {
      * Ends an attempt that will not be applied (superseded, cancelled) and expires its
      * buildroots with {@code buildrootReason}, in one statement.
      */
-    public void end(Sql sql, String taskId, int attempt, String reason, String buildrootReason) throws SQLException {
+    public void end(Sql sql, TaskId taskId, int attempt, String reason, String buildrootReason) throws SQLException {
         sql.update("""
                 with ended as (
                     update attempt set ended_at = now(), end_reason = ?
@@ -220,7 +224,7 @@ public class AttemptRepository {
     }
 
     /** The artifacts of an attempt; written with the transaction's next statement, with those of other attempts. */
-    public void addArtifacts(Sql sql, String taskId, int attempt, List<ArtifactRef> artifacts) {
+    public void addArtifacts(Sql sql, TaskId taskId, int attempt, List<ArtifactRef> artifacts) {
         for (ArtifactRef a : artifacts) {
             sql.deferRow("insert into artifact (task_id, attempt, sha256, category, name, size, location) values",
                     "(?, ?, ?, ?, ?, ?, ?)", "on conflict do nothing",
@@ -228,7 +232,7 @@ public class AttemptRepository {
         }
     }
 
-    public List<ArtifactRef> artifacts(Sql sql, String taskId, int attempt) throws SQLException {
+    public List<ArtifactRef> artifacts(Sql sql, TaskId taskId, int attempt) throws SQLException {
         return sql.list("""
                 select sha256, category, name, size, location from artifact where task_id = ? and attempt = ?
                 order by name""", rs -> new ArtifactRef(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -239,7 +243,7 @@ public class AttemptRepository {
      * Records a buildroot, {@code building}; or, when {@code expiredReason} is not null (its
      * attempt had already ended when chroot-ready arrived), directly {@code expired}.
      */
-    public boolean addBuildroot(Sql sql, String buildrootId, String taskId, int attempt, String executorId,
+    public boolean addBuildroot(Sql sql, BuildrootId buildrootId, TaskId taskId, int attempt, ExecutorId executorId,
             String architecture, String baseKey, String installedJson, String expiredReason) throws SQLException {
         boolean inserted = sql.update("""
                 insert into buildroot (buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed,
@@ -255,12 +259,13 @@ public class AttemptRepository {
         return inserted;
     }
 
-    public Optional<Buildroot> buildroot(Sql sql, String buildrootId) throws SQLException {
+    public Optional<Buildroot> buildroot(Sql sql, BuildrootId buildrootId) throws SQLException {
         return sql.one("""
                 select buildroot_id, task_id, attempt, executor_id, architecture, base_key, installed, created_at,
                     state, expired_at, expired_reason
-                from buildroot where buildroot_id = ?""", rs -> new Buildroot(rs.getString(1), rs.getString(2),
-                rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                from buildroot where buildroot_id = ?""", rs -> new Buildroot(Sql.buildrootId(rs, "buildroot_id"),
+                Sql.taskId(rs, "task_id"), rs.getInt(3), Sql.executorId(rs, "executor_id"), rs.getString(5),
+                rs.getString(6), rs.getString(7),
                 Sql.instant(rs, "created_at"), rs.getString("state"), Sql.instant(rs, "expired_at"),
                 rs.getString("expired_reason")), buildrootId);
     }
@@ -269,7 +274,7 @@ public class AttemptRepository {
      * Renews the leases of the current attempts of running tasks that {@code executorId}
      * reports running (and that no other executor holds). Returns how many were renewed.
      */
-    public int renewLeases(Sql sql, String executorId, List<String> running, Instant leaseExpiresAt)
+    public int renewLeases(Sql sql, ExecutorId executorId, List<TaskId> running, Instant leaseExpiresAt)
             throws SQLException {
         if (running.isEmpty()) {
             return 0;
@@ -284,7 +289,7 @@ public class AttemptRepository {
     }
 
     /** Moves the lease of an attempt that is still open to {@code until}. */
-    public int extendLease(Sql sql, String taskId, int attempt, Instant until) throws SQLException {
+    public int extendLease(Sql sql, TaskId taskId, int attempt, Instant until) throws SQLException {
         written(sql, taskId, attempt);
         return sql.update("update attempt set lease_expires_at = ? where task_id = ? and attempt = ? and ended_at is null",
                 until, taskId, attempt);
@@ -302,16 +307,16 @@ public class AttemptRepository {
             order by a.lease_expires_at limit ?""";
 
     public List<Expired> expired(Sql sql, int limit) throws SQLException {
-        return sql.list(EXPIRED, rs -> new Expired(rs.getString(1), rs.getString(2), rs.getInt(3)), limit);
+        return sql.list(EXPIRED, rs -> new Expired(Sql.taskId(rs, "task_id"), Sql.composeId(rs, "compose_id"), rs.getInt(3)), limit);
     }
 
     static Attempt map(ResultSet rs) throws SQLException {
         long duration = rs.getLong("duration_ms");
         Long durationMillis = rs.wasNull() ? null : duration;
-        return new Attempt(rs.getString("task_id"), rs.getInt("attempt"), Sql.integer(rs, "supersedes"),
-                rs.getString("executor_id"), Sql.instant(rs, "lease_expires_at"), Sql.instant(rs, "dispatched_at"),
-                rs.getString("buildroot_id"), rs.getString("result"), rs.getString("log_location"),
+        return new Attempt(Sql.taskId(rs, "task_id"), rs.getInt("attempt"), Sql.integer(rs, "supersedes"),
+                Sql.executorId(rs, "executor_id"), Sql.instant(rs, "lease_expires_at"), Sql.instant(rs, "dispatched_at"),
+                Sql.buildrootId(rs, "buildroot_id"), rs.getString("result"), rs.getString("log_location"),
                 rs.getString("log_tail"), durationMillis, rs.getBoolean("applied"), Sql.instant(rs, "ended_at"),
-                rs.getString("end_reason"), rs.getString("reused_task_id"), Sql.integer(rs, "reused_attempt"));
+                rs.getString("end_reason"), Sql.taskId(rs, "reused_task_id"), Sql.integer(rs, "reused_attempt"));
     }
 }

@@ -7,17 +7,22 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.scheduler.Compose;
 
 /** The compose table. Every state change of a compose's tasks first locks the compose row. */
 @ApplicationScoped
 public class ComposeRepository {
 
+    /** Composes are locked in the order of their ids as text, so two transactions cannot deadlock. */
+    private static final java.util.Comparator<ComposeId> BY_ID = java.util.Comparator.comparing(ComposeId::value);
+
     private static final String COLUMNS = "compose_id, expected_count, planned_at, cancelled_at, cancelled_by, "
             + "cancel_reason, outcome, built_at, created_at, handoff_error";
 
     /** Creates the compose row if absent and locks it for the rest of the transaction. */
-    public Compose lockOrCreate(Sql sql, String composeId) throws SQLException {
+    public Compose lockOrCreate(Sql sql, ComposeId composeId) throws SQLException {
         Optional<Compose> known = lock(sql, composeId);
         if (known.isPresent()) {
             return known.get();
@@ -31,9 +36,9 @@ public class ComposeRepository {
      * transactions locking overlapping sets cannot deadlock. One round trip each, however
      * many inputs of the batch are about the same composes.
      */
-    public void lockOrCreateAll(Sql sql, java.util.Collection<String> composeIds) throws SQLException {
-        List<String> wanted = composeIds.stream().distinct().filter(id -> !sql.locked().containsKey(id)).sorted()
-                .toList();
+    public void lockOrCreateAll(Sql sql, java.util.Collection<ComposeId> composeIds) throws SQLException {
+        List<ComposeId> wanted = composeIds.stream().distinct().filter(id -> !sql.locked().containsKey(id))
+                .sorted(BY_ID).toList();
         if (wanted.isEmpty()) {
             return;
         }
@@ -49,9 +54,9 @@ public class ComposeRepository {
      * Locks the compose rows that exist, in id order (see {@link #lockOrCreateAll}); unknown
      * ids are left out.
      */
-    public void lockAll(Sql sql, java.util.Collection<String> composeIds) throws SQLException {
-        List<String> wanted = composeIds.stream().distinct().filter(id -> !sql.locked().containsKey(id)).sorted()
-                .toList();
+    public void lockAll(Sql sql, java.util.Collection<ComposeId> composeIds) throws SQLException {
+        List<ComposeId> wanted = composeIds.stream().distinct().filter(id -> !sql.locked().containsKey(id))
+                .sorted(BY_ID).toList();
         if (wanted.isEmpty()) {
             return;
         }
@@ -66,7 +71,7 @@ public class ComposeRepository {
      * transaction the lock is taken once: later calls return the row as this
      * transaction last left it (nobody else can change it meanwhile).
      */
-    public Optional<Compose> lock(Sql sql, String composeId) throws SQLException {
+    public Optional<Compose> lock(Sql sql, ComposeId composeId) throws SQLException {
         Compose held = sql.locked().get(composeId);
         if (held != null) {
             return Optional.of(held);
@@ -77,7 +82,7 @@ public class ComposeRepository {
         return row;
     }
 
-    public Optional<Compose> find(Sql sql, String composeId) throws SQLException {
+    public Optional<Compose> find(Sql sql, ComposeId composeId) throws SQLException {
         Compose held = sql.locked().get(composeId);
         if (held != null) {
             return Optional.of(held);
@@ -86,7 +91,7 @@ public class ComposeRepository {
     }
 
     /** After an update of a locked compose row: read it again once, keep it locked. */
-    private void reread(Sql sql, String composeId) throws SQLException {
+    private void reread(Sql sql, ComposeId composeId) throws SQLException {
         if (sql.locked().remove(composeId) != null) {
             lock(sql, composeId);
         }
@@ -97,7 +102,7 @@ public class ComposeRepository {
                 limit);
     }
 
-    public void plan(Sql sql, String composeId, String planJson, List<String> expectedTasks) throws SQLException {
+    public void plan(Sql sql, ComposeId composeId, String planJson, List<TaskId> expectedTasks) throws SQLException {
         sql.update("""
                 update compose set plan = ?, expected_tasks = ?, expected_count = ?, planned_at = now()
                 where compose_id = ?""", planJson, expectedTasks, expectedTasks.size(), composeId);
@@ -105,35 +110,35 @@ public class ComposeRepository {
     }
 
     /** The plan of a planned compose, as compose-planned carried it (JSON); empty before. */
-    public Optional<String> planJson(Sql sql, String composeId) throws SQLException {
+    public Optional<String> planJson(Sql sql, ComposeId composeId) throws SQLException {
         return sql.one("select plan from compose where compose_id = ? and plan is not null", rs -> rs.getString(1),
                 composeId);
     }
 
     /** The task ids compose-planned announced, in its order; empty before the compose is planned. */
-    public List<String> expectedTasks(Sql sql, String composeId) throws SQLException {
+    public List<TaskId> expectedTasks(Sql sql, ComposeId composeId) throws SQLException {
         return sql.one("select expected_tasks from compose where compose_id = ? and expected_tasks is not null",
-                rs -> Sql.strings(rs, "expected_tasks"), composeId).orElse(List.of());
+                rs -> Sql.taskIds(rs, "expected_tasks"), composeId).orElse(List.of());
     }
 
-    public void cancel(Sql sql, String composeId, String by, String reason) throws SQLException {
+    public void cancel(Sql sql, ComposeId composeId, String by, String reason) throws SQLException {
         sql.update("update compose set cancelled_at = now(), cancelled_by = ?, cancel_reason = ? where compose_id = ?",
                 by, reason, composeId);
         reread(sql, composeId);
     }
 
-    public void built(Sql sql, String composeId, String outcome) throws SQLException {
+    public void built(Sql sql, ComposeId composeId, String outcome) throws SQLException {
         sql.update("update compose set outcome = ?, built_at = now() where compose_id = ?", outcome, composeId);
         reread(sql, composeId);
     }
 
-    public void handoffFailed(Sql sql, String composeId, String why) throws SQLException {
+    public void handoffFailed(Sql sql, ComposeId composeId, String why) throws SQLException {
         sql.update("update compose set handoff_error = ? where compose_id = ?", why, composeId);
         reread(sql, composeId);
     }
 
     /** A retried task reopens a compose that was handed off: a new compose-built follows when it is done again. */
-    public void reopen(Sql sql, String composeId) throws SQLException {
+    public void reopen(Sql sql, ComposeId composeId) throws SQLException {
         sql.update("update compose set outcome = null, built_at = null, handoff_error = null where compose_id = ?",
                 composeId);
         reread(sql, composeId);
@@ -143,7 +148,7 @@ public class ComposeRepository {
      * Records the compose's trace (a W3C traceparent) unless it already has one: the first
      * event that carried one decides, so every later event of the compose shares its trace id.
      */
-    public void adoptTrace(Sql sql, String composeId, String traceparent) throws SQLException {
+    public void adoptTrace(Sql sql, ComposeId composeId, String traceparent) throws SQLException {
         if (!sql.traced().add(composeId)) {
             return; // this transaction already gave it one, so the first one stays
         }
@@ -171,7 +176,7 @@ public class ComposeRepository {
     }
 
     static Compose map(ResultSet rs) throws SQLException {
-        return new Compose(rs.getString("compose_id"), Sql.integer(rs, "expected_count"), Sql.instant(rs, "planned_at"),
+        return new Compose(Sql.composeId(rs, "compose_id"), Sql.integer(rs, "expected_count"), Sql.instant(rs, "planned_at"),
                 Sql.instant(rs, "cancelled_at"), rs.getString("cancelled_by"),
                 rs.getString("cancel_reason"), rs.getString("outcome"), Sql.instant(rs, "built_at"),
                 Sql.instant(rs, "created_at"), rs.getString("handoff_error"));

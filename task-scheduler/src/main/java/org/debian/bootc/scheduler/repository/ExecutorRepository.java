@@ -7,12 +7,15 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.debian.bootc.events.ExecutorId;
+import org.debian.bootc.events.TaskId;
+
 /** Executors by their last heartbeat. */
 @ApplicationScoped
 public class ExecutorRepository {
 
     /** An executor as its last heartbeat described it. */
-    public record Executor(String executorId, List<String> architectures, int slots, List<String> running,
+    public record Executor(ExecutorId executorId, List<String> architectures, int slots, List<TaskId> running,
             Instant lastSeen) {
     }
 
@@ -65,8 +68,8 @@ public class ExecutorRepository {
      * Records a heartbeat. Returns the architectures this heartbeat made served that
      * were not served before it, so their pending tasks can go out at once.
      */
-    public List<String> heartbeat(Sql sql, String executorId, List<String> architectures, int slots,
-            List<String> running, Duration window) throws SQLException {
+    public List<String> heartbeat(Sql sql, ExecutorId executorId, List<String> architectures, int slots,
+            List<TaskId> running, Duration window) throws SQLException {
         List<String> before = served(sql, window);
         sql.update("""
                 insert into executor (executor_id, architectures, slots, running, last_seen) values (?, ?, ?, ?, now())
@@ -78,7 +81,7 @@ public class ExecutorRepository {
 
     public List<Executor> list(Sql sql) throws SQLException {
         return sql.list("select executor_id, architectures, slots, running, last_seen from executor order by executor_id",
-                rs -> new Executor(rs.getString(1), Sql.strings(rs, "architectures"), rs.getInt(3),
-                        Sql.strings(rs, "running"), Sql.instant(rs, "last_seen")));
+                rs -> new Executor(Sql.executorId(rs, "executor_id"), Sql.strings(rs, "architectures"), rs.getInt(3),
+                        Sql.taskIds(rs, "running"), Sql.instant(rs, "last_seen")));
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TaskStatus;
 import org.debian.bootc.scheduler.Attempt;
@@ -29,23 +30,23 @@ final class ReadAhead {
      * applied attempts (oldest first).
      */
     static final class KeyState {
-        final List<String> running = new ArrayList<>();
+        final List<TaskId> running = new ArrayList<>();
         final List<Attempt> successes = new ArrayList<>();
     }
 
-    final Map<String, Task> tasks = new HashMap<>();
+    final Map<TaskId, Task> tasks = new HashMap<>();
     final Map<String, Attempt> attempts = new HashMap<>();
-    final Map<String, State> states = new HashMap<>();
+    final Map<TaskId, State> states = new HashMap<>();
     /** Complete lists of what a task waits for, by task. */
-    final Map<String, List<String>> waitsFor = new HashMap<>();
+    final Map<TaskId, List<TaskId>> waitsFor = new HashMap<>();
     final Map<String, KeyState> contentKeys = new HashMap<>();
 
-    static String attemptKey(String taskId, int attempt) {
-        return taskId + '#' + attempt;
+    static String attemptKey(TaskId taskId, int attempt) {
+        return taskId.value() + '#' + attempt;
     }
 
     /** A task's row changed: its cached copy is dropped, its state kept. */
-    void taskWritten(String taskId, TaskStatus status, TaskResult result) {
+    void taskWritten(TaskId taskId, TaskStatus status, TaskResult result) {
         tasks.remove(taskId);
         states.put(taskId, new State(status, result));
     }

@@ -16,12 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.ExecutorId;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.scheduler.Compose;
 
 /**
  * One JDBC connection inside one transaction, with the few statement shapes the
  * repositories need. Parameters bind by type: {@link Instant} as timestamptz, a
- * {@link Collection} of strings as {@code text[]}, {@code null} as an untyped null.
+ * {@link Collection} of strings (or of typed ids) as {@code text[]}, a typed id
+ * ({@link TaskId}, {@link ComposeId}, {@link ExecutorId}, {@link BuildrootId}) as its text,
+ * {@code null} as an untyped null. The typed ids become text here and are read back with
+ * {@link #taskId} and its siblings: above the repositories an id is never a bare string.
  */
 public final class Sql {
 
@@ -42,15 +49,15 @@ public final class Sql {
     private final List<BeforeCommit> beforeCommit = new ArrayList<>();
     private final List<Object[]> outboxRows = new ArrayList<>();
     /** Compose rows this transaction holds locked, as last read or written; a lock is taken once per transaction. */
-    private final Map<String, Compose> locked = new HashMap<>();
+    private final Map<ComposeId, Compose> locked = new HashMap<>();
     /** Traces of outgoing record keys, looked up once per transaction. */
     private final Map<String, Optional<String>> traces = new HashMap<>();
-    private final java.util.Set<String> traced = new java.util.HashSet<>();
-    private java.util.Set<String> deferred;
-    private final Map<String, List<String>> dependents = new HashMap<>();
+    private final java.util.Set<ComposeId> traced = new java.util.HashSet<>();
+    private java.util.Set<ComposeId> deferred;
+    private final Map<TaskId, List<TaskId>> dependents = new HashMap<>();
     private final ReadAhead readAhead = new ReadAhead();
     /** Task rows to update, by task id, the last write of each (see {@link #deferTaskUpdate}). */
-    private final Map<String, Object[]> taskUpdates = new LinkedHashMap<>();
+    private final Map<TaskId, Object[]> taskUpdates = new LinkedHashMap<>();
     /** Rows to write with one statement per shape, in the order their shapes were first used. */
     private final Map<String, DeferredRows> deferredRows = new LinkedHashMap<>();
 
@@ -92,7 +99,7 @@ public final class Sql {
      * update of the same task replaces this one ({@code currentAttempt} null keeps the one
      * deferred before it, if any).
      */
-    void deferTaskUpdate(String taskId, String status, String result, String reason, Instant notBefore,
+    void deferTaskUpdate(TaskId taskId, String status, String result, String reason, Instant notBefore,
             boolean completed, Integer currentAttempt) {
         Object[] before = taskUpdates.remove(taskId);
         Integer attempt = currentAttempt != null ? currentAttempt : before != null ? (Integer) before[6] : null;
@@ -186,7 +193,7 @@ public final class Sql {
     }
 
     /** The compose rows this transaction has locked, by id. */
-    public Map<String, Compose> locked() {
+    public Map<ComposeId, Compose> locked() {
         return locked;
     }
 
@@ -201,17 +208,17 @@ public final class Sql {
     }
 
     /** Composes whose done-check is deferred; null when checks are not deferred. */
-    public java.util.Set<String> deferred() {
+    public java.util.Set<ComposeId> deferred() {
         return deferred;
     }
 
     /** Dependents read ahead for this transaction, by the task they wait for. */
-    public Map<String, List<String>> dependents() {
+    public Map<TaskId, List<TaskId>> dependents() {
         return dependents;
     }
 
     /** Composes whose trace this transaction has already adopted. */
-    public java.util.Set<String> traced() {
+    public java.util.Set<ComposeId> traced() {
         return traced;
     }
 
@@ -302,6 +309,32 @@ public final class Sql {
         return List.of((String[]) array.getArray());
     }
 
+    public static TaskId taskId(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? null : new TaskId(v);
+    }
+
+    public static ComposeId composeId(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? null : new ComposeId(v);
+    }
+
+    public static ExecutorId executorId(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? null : new ExecutorId(v);
+    }
+
+    public static BuildrootId buildrootId(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? null : new BuildrootId(v);
+    }
+
+    /** The elements of a {@code text[]} column as task ids. */
+    public static List<TaskId> taskIds(ResultSet rs, String column) throws SQLException {
+        List<String> all = strings(rs, column);
+        return all == null ? null : all.stream().map(TaskId::new).toList();
+    }
+
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
         PreparedStatement s = connection.prepareStatement(sql);
         for (int i = 0; i < args.length; i++) {
@@ -311,6 +344,9 @@ public final class Sql {
                 s.setNull(p, Types.OTHER);
             } else if (a instanceof Instant) {
                 s.setObject(p, OffsetDateTime.ofInstant((Instant) a, ZoneOffset.UTC));
+            } else if (a instanceof TaskId || a instanceof ComposeId || a instanceof ExecutorId
+                    || a instanceof BuildrootId) {
+                s.setString(p, a.toString()); // each id's toString is its value
             } else if (a instanceof Collection) {
                 s.setArray(p, connection.createArrayOf("text", ((Collection<?>) a).stream().map(String::valueOf).toArray()));
             } else {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
@@ -65,7 +66,7 @@ public class ComposeResource {
     @GET
     @Path("{composeId}")
     public Response show(@PathParam("composeId") String composeId) {
-        return queries.compose(composeId).map(d -> Response.ok(d).build())
+        return Ids.compose(composeId).flatMap(queries::compose).map(d -> Response.ok(d).build())
                 .orElseGet(() -> Response.status(404).entity(new Problem("compose " + composeId + " is unknown")).build());
     }
 
@@ -77,8 +78,9 @@ public class ComposeResource {
     @GET
     @Path("{composeId}/results")
     public Response results(@PathParam("composeId") String composeId) {
+        Optional<ComposeId> id = Ids.compose(composeId);
         Response response = transactions.run(sql -> {
-            Optional<Compose> compose = composes.find(sql, composeId);
+            Optional<Compose> compose = id.isEmpty() ? Optional.empty() : composes.find(sql, id.get());
             if (compose.isEmpty()) {
                 return Response.status(404).entity(new Problem("compose " + composeId + " is unknown")).build();
             }
@@ -125,7 +127,11 @@ public class ComposeResource {
         String by = body == null || body.requestedBy() == null || body.requestedBy().isBlank() ? "the REST API"
                 : body.requestedBy();
         String reason = body == null ? null : body.reason();
-        CancelResult result = transactions.run(sql -> scheduler.cancel(sql, composeId, by, reason, false));
+        Optional<ComposeId> id = Ids.compose(composeId);
+        if (id.isEmpty()) {
+            return Response.status(404).entity(new Problem("compose " + composeId + " is unknown")).build();
+        }
+        CancelResult result = transactions.run(sql -> scheduler.cancel(sql, id.get(), by, reason, false));
         return switch (result.kind()) {
             case CANCELLED -> Response.ok(new Outcome(result.message())).build();
             case UNKNOWN -> Response.status(404).entity(new Problem(result.message())).build();

@@ -65,7 +65,7 @@ public class DashboardResource {
     @GET
     @Path("composes/{composeId}")
     public TemplateInstance compose(@PathParam("composeId") String composeId) {
-        ComposeDetail detail = queries.compose(composeId)
+        ComposeDetail detail = Ids.compose(composeId).flatMap(queries::compose)
                 .orElseThrow(() -> new NotFoundException("compose " + composeId + " is unknown"));
         return Templates.compose(detail.compose(), STATUSES, byArchitecture(detail.tasks()), detail.tasks());
     }
@@ -73,7 +73,8 @@ public class DashboardResource {
     @GET
     @Path("tasks/{taskId}")
     public TemplateInstance task(@PathParam("taskId") String taskId) {
-        TaskDetail detail = queries.task(taskId).orElseThrow(() -> new NotFoundException("task " + taskId + " is unknown"));
+        TaskDetail detail = Ids.task(taskId).flatMap(queries::task)
+                .orElseThrow(() -> new NotFoundException("task " + taskId + " is unknown"));
         var source = logs.source(detail);
         return Templates.task(detail, source.map(TaskLogs.Source::location).orElse(null),
                 source.map(TaskLogs.Source::live).orElse(false));

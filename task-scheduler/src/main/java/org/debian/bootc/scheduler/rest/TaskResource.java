@@ -46,14 +46,21 @@ public class TaskResource {
     @GET
     public List<TaskSummary> list(@QueryParam("compose") String compose, @QueryParam("status") String status,
             @QueryParam("architecture") String architecture, @QueryParam("limit") @DefaultValue("1000") int limit) {
-        return queries.tasks(new Filter(blankToNull(compose), status(status), blankToNull(architecture)),
-                Limits.check(limit));
+        String composeText = blankToNull(compose);
+        TaskStatus wanted = status(status);
+        int checked = Limits.check(limit);
+        if (composeText == null) {
+            return queries.tasks(new Filter(null, wanted, blankToNull(architecture)), checked);
+        }
+        return Ids.compose(composeText) // a text that is no compose id matches no task
+                .map(id -> queries.tasks(new Filter(id, wanted, blankToNull(architecture)), checked))
+                .orElse(List.of());
     }
 
     @GET
     @Path("{taskId}")
     public Response show(@PathParam("taskId") String taskId) {
-        return queries.task(taskId).map(d -> Response.ok(d).build())
+        return Ids.task(taskId).flatMap(queries::task).map(d -> Response.ok(d).build())
                 .orElseGet(() -> Response.status(404).entity(new Problem("task " + taskId + " is unknown")).build());
     }
 
@@ -61,7 +68,11 @@ public class TaskResource {
     @Path("{taskId}/retry")
     @Consumes(MediaType.WILDCARD)
     public Response retry(@PathParam("taskId") String taskId) {
-        RetryResult result = transactions.run(sql -> scheduler.retry(sql, taskId, "the REST API"));
+        var id = Ids.task(taskId);
+        if (id.isEmpty()) {
+            return Response.status(404).entity(new Problem("task " + taskId + " is unknown")).build();
+        }
+        RetryResult result = transactions.run(sql -> scheduler.retry(sql, id.get(), "the REST API"));
         return switch (result.kind()) {
             case RETRIED -> Response.accepted(new Outcome(result.message())).build();
             case UNKNOWN -> Response.status(404).entity(new Problem(result.message())).build();
@@ -78,7 +89,7 @@ public class TaskResource {
     @Path("{taskId}/log")
     @Produces(MediaType.TEXT_PLAIN)
     public Response log(@PathParam("taskId") String taskId, @QueryParam("offset") @DefaultValue("0") long offset) {
-        var task = queries.task(taskId);
+        var task = Ids.task(taskId).flatMap(queries::task);
         if (task.isEmpty()) {
             return Response.status(404).entity("task " + taskId + " is unknown").build();
         }

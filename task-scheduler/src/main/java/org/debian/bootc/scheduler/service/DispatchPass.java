@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
 import org.debian.bootc.scheduler.repository.AttemptRepository;
 import org.debian.bootc.scheduler.repository.AttemptRepository.Expired;
@@ -96,15 +97,15 @@ public class DispatchPass {
             });
         }
         List<String> served = transactions.run(sql -> executors.served(sql, config.executorWindow()));
-        List<String> due = transactions.run(sql -> tasks.dispatchable(sql, served, BATCH));
-        for (String taskId : due) {
+        List<TaskId> due = transactions.run(sql -> tasks.dispatchable(sql, served, BATCH));
+        for (TaskId taskId : due) {
             transactions.run(sql -> {
                 scheduler.dispatchPending(sql, taskId);
                 return null;
             });
         }
-        List<String> unserved = transactions.run(sql -> tasks.unservedWithoutReason(sql, served, BATCH));
-        for (String taskId : unserved) {
+        List<TaskId> unserved = transactions.run(sql -> tasks.unservedWithoutReason(sql, served, BATCH));
+        for (TaskId taskId : unserved) {
             transactions.run(sql -> {
                 scheduler.dispatchPending(sql, taskId);
                 return null;

@@ -171,11 +171,11 @@ public final class TaskMachine {
     // ---------------------------------------------------------------- inputs checked
 
     /** The task a result or chroot-ready names; unknown, or of another compose, is rejected (dead-lettered). */
-    public static Task known(Optional<Task> found, String taskId, String composeId) {
-        Task task = found.orElseThrow(() -> reject("taskId", taskId, "is unknown to the scheduler"));
+    public static Task known(Optional<Task> found, TaskId taskId, ComposeId composeId) {
+        Task task = found.orElseThrow(() -> reject("taskId", taskId.value(), "is unknown to the scheduler"));
         if (!task.composeId().equals(composeId)) {
-            throw reject("composeId", composeId, "does not match task " + taskId + ", which belongs to compose "
-                    + task.composeId());
+            throw reject("composeId", composeId.value(), "does not match task " + taskId
+                    + ", which belongs to compose " + task.composeId());
         }
         return task;
     }
@@ -204,7 +204,7 @@ public final class TaskMachine {
         }
         List<String> waiting = dependencies.stream()
                 .filter(d -> d.status() != TaskStatus.COMPLETED || d.result() != TaskResult.SUCCESS)
-                .map(Dependency::taskId).toList();
+                .map(d -> d.taskId().value()).toList();
         if (!waiting.isEmpty()) {
             return new Gate.Block("waiting for " + String.join(", ", waiting.subList(0, Math.min(3, waiting.size())))
                     + (waiting.size() > 3 ? " and " + (waiting.size() - 3) + " more" : ""));
@@ -231,7 +231,7 @@ public final class TaskMachine {
                     + ": its artifacts are reused, nothing is rebuilt");
         }
         String blocker = null;
-        Optional<String> twin = others.buildingTask();
+        Optional<TaskId> twin = others.buildingTask();
         if (twin.isPresent()) {
             blocker = "waiting for " + twin.get() + ", which is building the same content key "
                     + task.contentKey().substring(0, 12) + ": its result is reused if it succeeds";
@@ -260,7 +260,7 @@ public final class TaskMachine {
      */
     public static BuildTaskDispatched dispatchEvent(Task task, Next.Dispatch dispatch, SourcePackage source,
             ComposePlan plan) {
-        return new BuildTaskDispatched(new TaskId(task.taskId()), dispatch.attempt(), new ComposeId(task.composeId()),
+        return new BuildTaskDispatched(task.taskId(), dispatch.attempt(), task.composeId(),
                 source, task.architecture(), task.suite(),
                 task.archive() != null ? task.archive() : plan.archive(),
                 task.inReleaseSha256() != null ? task.inReleaseSha256() : plan.inReleaseSha256(),
@@ -424,10 +424,10 @@ public final class TaskMachine {
      * one counts as skipped) and the artifacts of its applied attempt (for a success only),
      * in the tasks' order, and the failable verdict of the plan. Empty before that.
      */
-    public static Optional<ComposeBuilt> handOff(Compose compose, List<String> announced, List<Task> tasks,
-            Map<String, List<ArtifactRef>> artifacts, ComposePlan plan) {
-        Set<String> expected = new HashSet<>(announced);
-        Set<String> arrived = new HashSet<>();
+    public static Optional<ComposeBuilt> handOff(Compose compose, List<TaskId> announced, List<Task> tasks,
+            Map<TaskId, List<ArtifactRef>> artifacts, ComposePlan plan) {
+        Set<TaskId> expected = new HashSet<>(announced);
+        Set<TaskId> arrived = new HashSet<>();
         for (Task task : tasks) {
             if (!task.terminal()) {
                 return Optional.empty();
@@ -443,11 +443,11 @@ public final class TaskMachine {
                 continue;
             }
             TaskResult result = task.result() != null ? task.result() : TaskResult.SKIPPED;
-            results.add(new PackageResult(new TaskId(task.taskId()), task.source(), task.version(),
+            results.add(new PackageResult(task.taskId(), task.source(), task.version(),
                     task.architecture(), result, result == TaskResult.SUCCESS
                             ? artifacts.getOrDefault(task.taskId(), List.of()) : List.of()));
         }
-        return Optional.of(new ComposeBuilt(new ComposeId(compose.composeId()), results,
+        return Optional.of(new ComposeBuilt(compose.composeId(), results,
                 plan.failable().judge(results), plan));
     }
 

@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.Task;
@@ -52,7 +54,7 @@ public class TaskQueries {
         });
     }
 
-    public Optional<ComposeDetail> compose(String composeId) {
+    public Optional<ComposeDetail> compose(ComposeId composeId) {
         return transactions.run(sql -> {
             Optional<Compose> c = composes.find(sql, composeId);
             if (c.isEmpty()) {
@@ -67,7 +69,7 @@ public class TaskQueries {
         return transactions.run(sql -> tasks.list(sql, filter, limit).stream().map(TaskSummary::of).toList());
     }
 
-    public Optional<TaskDetail> task(String taskId) {
+    public Optional<TaskDetail> task(TaskId taskId) {
         return transactions.run(sql -> {
             Optional<Task> found = tasks.find(sql, taskId);
             if (found.isEmpty()) {
@@ -83,7 +85,7 @@ public class TaskQueries {
             return Optional.of(new TaskDetail(TaskSummary.of(t), t.suite(), t.buildType(), t.buildProfile(),
                     t.contentKey(), t.createdAt(), t.completedAt(),
                     tasks.dependencies(sql, taskId).stream().map(DependencyView::of).toList(),
-                    tasks.dependents(sql, taskId), views));
+                    tasks.dependents(sql, taskId).stream().map(TaskId::value).toList(), views));
         });
     }
 
@@ -107,7 +109,7 @@ public class TaskQueries {
             return null;
         }, c.composeId());
         long terminal = byStatus.get("completed") + byStatus.get("aborted");
-        return new ComposeSummary(c.composeId(), c.planned(), c.expectedCount(), total[0],
+        return new ComposeSummary(c.composeId().value(), c.planned(), c.expectedCount(), total[0],
                 byStatus, byResult, terminal, c.outcome(), c.builtAt(), c.cancelledAt(), c.cancelledBy(),
                 c.cancelReason(), c.createdAt(), c.handoffError());
     }

@@ -36,13 +36,15 @@ import org.debian.bootc.events.TaskStatusChanged;
 import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
-import org.debian.bootc.scheduler.messaging.Outbox;
 import org.debian.bootc.scheduler.repository.AttemptRepository;
 import org.debian.bootc.scheduler.repository.AttemptRepository.ContentKey;
 import org.debian.bootc.scheduler.repository.AttemptRepository.Expired;
 import org.debian.bootc.scheduler.repository.ComposeRepository;
 import org.debian.bootc.scheduler.repository.ExecutorRepository;
+import org.debian.bootc.scheduler.repository.OutboxRows;
 import org.debian.bootc.scheduler.repository.Sql;
 import org.debian.bootc.scheduler.repository.TaskRepository;
 import org.debian.bootc.scheduler.repository.TaskRepository.Dependency;
@@ -67,13 +69,13 @@ public class TaskScheduler {
     private final TaskRepository tasks;
     private final AttemptRepository attempts;
     private final ExecutorRepository executors;
-    private final Outbox outbox;
+    private final OutboxRows outbox;
     private final ObjectMapper mapper;
     private final TaskMachine machine;
-    private final java.util.Map<String, ComposePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<ComposeId, ComposePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskScheduler(SchedulerConfig config, ComposeRepository composes, TaskRepository tasks,
-            AttemptRepository attempts, ExecutorRepository executors, Outbox outbox, EventCodec codec) {
+            AttemptRepository attempts, ExecutorRepository executors, OutboxRows outbox, EventCodec codec) {
         this.config = config;
         this.composes = composes;
         this.tasks = tasks;
@@ -89,7 +91,7 @@ public class TaskScheduler {
 
     /** package-build-queued: persist the task once (task id and natural key), then gate it. */
     public void queued(Sql sql, PackageBuildQueued e) throws SQLException {
-        Compose compose = composes.lockOrCreate(sql, e.composeId().value());
+        Compose compose = composes.lockOrCreate(sql, e.composeId());
         Task task = newTask(e);
         if (!tasks.insert(sql, task)) {
             LOG.infof("task %s (%s on %s in %s) is already known; the duplicate changes nothing", e.taskId(),
@@ -105,12 +107,12 @@ public class TaskScheduler {
      * statement. Returns the task ids inserted now (the others are duplicates); each is
      * then gated, in the batch's order, by {@link #gateQueued}.
      */
-    public Set<String> prepareQueued(Sql sql, List<PackageBuildQueued> batch) throws SQLException {
-        composes.lockOrCreateAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
-        Set<String> inserted = tasks.insertAll(sql, batch.stream().map(this::newTask).toList());
+    public Set<TaskId> prepareQueued(Sql sql, List<PackageBuildQueued> batch) throws SQLException {
+        composes.lockOrCreateAll(sql, batch.stream().map(PackageBuildQueued::composeId).toList());
+        Set<TaskId> inserted = tasks.insertAll(sql, batch.stream().map(this::newTask).toList());
         // what gating them asks, read once for the batch: the states of what they wait for, and their content keys
-        List<PackageBuildQueued> fresh = batch.stream().filter(e -> inserted.contains(e.taskId().value())).toList();
-        tasks.prefetchStates(sql, fresh.stream().flatMap(e -> e.waitsFor().stream()).map(TaskId::value).toList());
+        List<PackageBuildQueued> fresh = batch.stream().filter(e -> inserted.contains(e.taskId())).toList();
+        tasks.prefetchStates(sql, fresh.stream().flatMap(e -> e.waitsFor().stream()).toList());
         attempts.prefetchContentKeys(sql, fresh.stream().map(PackageBuildQueued::contentKey).toList());
         return inserted;
     }
@@ -126,7 +128,7 @@ public class TaskScheduler {
                     e.source().name(), e.architecture(), e.composeId());
             return;
         }
-        gateNew(sql, composes.lock(sql, e.composeId().value()).orElseThrow(), newTask(e), e);
+        gateNew(sql, composes.lock(sql, e.composeId()).orElseThrow(), newTask(e), e);
     }
 
     /**
@@ -135,47 +137,46 @@ public class TaskScheduler {
      * their composes are locked).
      */
     public void prepareBuilt(Sql sql, List<PackageBuilt> batch) throws SQLException {
-        composes.lockAll(sql, batch.stream().map(e -> e.composeId().value()).toList());
-        List<String> ids = batch.stream().map(e -> e.taskId().value()).distinct().toList();
+        composes.lockAll(sql, batch.stream().map(PackageBuilt::composeId).toList());
+        List<TaskId> ids = batch.stream().map(PackageBuilt::taskId).distinct().toList();
         tasks.prefetch(sql, ids);
-        java.util.Map<String, Integer> attemptOf = new java.util.HashMap<>();
-        batch.forEach(e -> attemptOf.putIfAbsent(e.taskId().value(), e.attempt()));
+        java.util.Map<TaskId, Integer> attemptOf = new java.util.HashMap<>();
+        batch.forEach(e -> attemptOf.putIfAbsent(e.taskId(), e.attempt()));
         attempts.prefetch(sql, attemptOf);
         tasks.prefetchDependents(sql, ids);
         // the dependents a completion re-evaluates: their rows, what they wait for, their content keys
-        Set<String> dependents = new HashSet<>();
+        Set<TaskId> dependents = new HashSet<>();
         ids.forEach(id -> dependents.addAll(sql.dependents().getOrDefault(id, List.of())));
         dependents.removeAll(ids);
         tasks.prefetch(sql, dependents);
         tasks.prefetchDependencies(sql, dependents);
         List<String> keys = new ArrayList<>();
-        for (String id : dependents) {
+        for (TaskId id : dependents) {
             tasks.find(sql, id).filter(t -> t.status() == TaskStatus.BLOCKED).ifPresent(t -> keys.add(t.contentKey()));
         }
         attempts.prefetchContentKeys(sql, keys);
     }
 
     private Task newTask(PackageBuildQueued e) {
-        return new Task(e.taskId().value(), e.composeId().value(), e.source().name(), e.source().version(),
+        return new Task(new TaskSpec(e.taskId(), e.composeId(), e.source().name(), e.source().version(),
                 e.architecture(), e.suite(), e.archive(), e.inReleaseSha256(), e.buildType().wireName(),
-                e.buildProfile(), json(e.source()), e.contentKey(), TaskStatus.BLOCKED, null, null, 0, null, null,
-                null, null);
+                e.buildProfile(), json(e.source()), e.contentKey()), TaskState.NEW);
     }
 
     private void gateNew(Sql sql, Compose compose, Task task, PackageBuildQueued e) throws SQLException {
-        List<String> waitsFor = e.waitsFor().stream().map(TaskId::value).toList();
+        List<TaskId> waitsFor = e.waitsFor();
         tasks.addDependencies(sql, task.taskId(), waitsFor);
         evaluate(sql, compose, task, null, waitsFor.isEmpty());
     }
 
     /** compose-planned: the plan and the full list of task ids; dispatch what waited for it. */
     public void planned(Sql sql, ComposePlanned e) throws SQLException {
-        Compose compose = composes.lockOrCreate(sql, e.composeId().value());
+        Compose compose = composes.lockOrCreate(sql, e.composeId());
         if (compose.planned()) {
             LOG.infof("compose %s is already planned; the repeated plan changes nothing", e.composeId());
             return;
         }
-        composes.plan(sql, compose.composeId(), json(e.plan()), e.tasks().stream().map(TaskId::value).toList());
+        composes.plan(sql, compose.composeId(), json(e.plan()), e.tasks());
         compose = composes.find(sql, compose.composeId()).orElseThrow();
         if (!compose.cancelled()) {
             for (Task task : tasks.ofCompose(sql, compose.composeId())) {
@@ -193,19 +194,19 @@ public class TaskScheduler {
      * ended (the event arrived after the result, the supersede or the cancel).
      */
     public void chrootReady(Sql sql, ChrootReady e) throws SQLException {
-        known(sql, e.taskId().value(), e.composeId().value());
-        composes.lock(sql, e.composeId().value());
-        Task task = tasks.find(sql, e.taskId().value()).orElseThrow();
+        known(sql, e.taskId(), e.composeId());
+        composes.lock(sql, e.composeId());
+        Task task = tasks.find(sql, e.taskId()).orElseThrow();
         Attempt attempt = dispatchedAttempt(sql, task, e.attempt());
-        attempts.addBuildroot(sql, e.buildrootId().value(), task.taskId(), attempt.attempt(), e.executorId().value(),
+        attempts.addBuildroot(sql, e.buildrootId(), task.taskId(), attempt.attempt(), e.executorId(),
                 e.architecture(), e.baseKey(), json(e.installed()), TaskMachine.lateBuildroot(attempt));
     }
 
     /** package-built: record the attempt's end; apply it only when it is the task's current, live attempt. */
     public void built(Sql sql, PackageBuilt e) throws SQLException {
-        boolean lockedBefore = sql.locked().containsKey(e.composeId().value());
-        Task task = known(sql, e.taskId().value(), e.composeId().value());
-        Compose compose = composes.lock(sql, e.composeId().value()).orElseThrow();
+        boolean lockedBefore = sql.locked().containsKey(e.composeId());
+        Task task = known(sql, e.taskId(), e.composeId());
+        Compose compose = composes.lock(sql, e.composeId()).orElseThrow();
         if (!lockedBefore) {
             task = tasks.find(sql, task.taskId()).orElseThrow(); // read again, now that nobody else can change it
         }
@@ -217,8 +218,8 @@ public class TaskScheduler {
             return;
         }
         TaskMachine.Built result = decided.get();
-        attempts.recordResult(sql, task.taskId(), attempt.attempt(), e.result().wireName(), e.executorId().value(),
-                e.buildrootId().value(), e.logLocation(), e.logTail(), e.durationMillis(), result.applied(),
+        attempts.recordResult(sql, task.taskId(), attempt.attempt(), e.result().wireName(), e.executorId(),
+                e.buildrootId(), e.logLocation(), e.logTail(), e.durationMillis(), result.applied(),
                 result.buildrootReason());
         attempts.addArtifacts(sql, task.taskId(), attempt.attempt(), e.artifacts());
         if (result.end().isEmpty()) {
@@ -245,17 +246,17 @@ public class TaskScheduler {
      * runs. Returns the architectures that were not served before this heartbeat.
      */
     public List<String> heartbeat(Sql sql, ExecutorHeartbeat e) throws SQLException {
-        List<String> running = e.running().stream().map(TaskId::value).toList();
-        List<String> newlyServed = executors.heartbeat(sql, e.executorId().value(), e.architectures(), e.slots(),
+        List<TaskId> running = e.running();
+        List<String> newlyServed = executors.heartbeat(sql, e.executorId(), e.architectures(), e.slots(),
                 running, config.executorWindow());
-        attempts.renewLeases(sql, e.executorId().value(), running, machine.renewedLease(Instant.now()));
+        attempts.renewLeases(sql, e.executorId(), running, machine.renewedLease(Instant.now()));
         return newlyServed;
     }
 
     // ---------------------------------------------------------------- timers
 
     /** Dispatches one pending task if it still is pending and may go now. */
-    public void dispatchPending(Sql sql, String taskId) throws SQLException {
+    public void dispatchPending(Sql sql, TaskId taskId) throws SQLException {
         Optional<Task> found = tasks.find(sql, taskId);
         if (found.isEmpty()) {
             return;
@@ -279,8 +280,8 @@ public class TaskScheduler {
                     attempt.attempt(), task.taskId(), task.architecture(), attempt.dispatchedAt());
         } else if (expiry instanceof TaskMachine.Expiry.Supersede x) {
             attempts.end(sql, task.taskId(), attempt.attempt(), x.endReason(), x.buildrootReason());
-            outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), attempt.attempt(),
-                    new ComposeId(task.composeId()), task.architecture(), x.cancelReason()));
+            outbox.enqueue(sql, new BuildTaskCancelled(task.taskId(), attempt.attempt(),
+                    task.composeId(), task.architecture(), x.cancelReason()));
             infrastructureTrouble(sql, compose, task, x.why());
         } // Unchanged: renewed or ended meanwhile
     }
@@ -288,7 +289,7 @@ public class TaskScheduler {
     // ---------------------------------------------------------------- operators
 
     /** Cancels a compose: pending and blocked tasks are aborted, running ones stopped and aborted. */
-    public CancelResult cancel(Sql sql, String composeId, String by, String reason, boolean createIfUnknown)
+    public CancelResult cancel(Sql sql, ComposeId composeId, String by, String reason, boolean createIfUnknown)
             throws SQLException {
         Optional<Compose> locked = createIfUnknown ? Optional.of(composes.lockOrCreate(sql, composeId))
                 : composes.lock(sql, composeId);
@@ -311,8 +312,8 @@ public class TaskScheduler {
                 }
                 case STOP -> {
                     attempts.end(sql, task.taskId(), task.currentAttempt(), "cancelled: " + why, "cancelled: " + why);
-                    outbox.enqueue(sql, new BuildTaskCancelled(new TaskId(task.taskId()), task.currentAttempt(),
-                            new ComposeId(composeId), task.architecture(), why));
+                    outbox.enqueue(sql, new BuildTaskCancelled(task.taskId(), task.currentAttempt(),
+                            composeId, task.architecture(), why));
                     transition(sql, task, TaskStatus.RUNNING, TaskStatus.ABORTED, null, why, null);
                     stopped++;
                 }
@@ -329,7 +330,7 @@ public class TaskScheduler {
      * dependents skipped because of it wait again; a compose already handed off is
      * reopened and handed off again when it is done.
      */
-    public RetryResult retry(Sql sql, String taskId, String by) throws SQLException {
+    public RetryResult retry(Sql sql, TaskId taskId, String by) throws SQLException {
         Optional<Task> found = tasks.find(sql, taskId);
         if (found.isEmpty()) {
             return new RetryResult(RetryResult.Kind.UNKNOWN, "task " + taskId + " is unknown");
@@ -427,7 +428,7 @@ public class TaskScheduler {
     private void complete(Sql sql, Compose compose, Task task, TaskStatus from, TaskResult result, String reason)
             throws SQLException {
         transition(sql, task, from, TaskStatus.COMPLETED, result, reason, null);
-        for (String dependentId : tasks.dependents(sql, task.taskId())) {
+        for (TaskId dependentId : tasks.dependents(sql, task.taskId())) {
             Optional<Task> dependent = tasks.find(sql, dependentId);
             if (dependent.isPresent() && dependent.get().status() == TaskStatus.BLOCKED
                     && dependent.get().composeId().equals(compose.composeId())) {
@@ -438,8 +439,8 @@ public class TaskScheduler {
     }
 
     /** Dependents skipped because of {@code taskId}, and theirs, wait again. */
-    private void unskip(Sql sql, String taskId) throws SQLException {
-        for (String dependentId : tasks.dependents(sql, taskId)) {
+    private void unskip(Sql sql, TaskId taskId) throws SQLException {
+        for (TaskId dependentId : tasks.dependents(sql, taskId)) {
             Optional<Task> dependent = tasks.find(sql, dependentId);
             if (dependent.isPresent() && TaskMachine.unskips(dependent.get())) {
                 transition(sql, dependent.get(), TaskStatus.COMPLETED, TaskStatus.BLOCKED, null,
@@ -463,11 +464,11 @@ public class TaskScheduler {
 
     /** The compose-done checks a batch deferred: each compose once, in id order. */
     public void checkDeferred(Sql sql) throws SQLException {
-        java.util.Set<String> ids = sql.deferred();
+        java.util.Set<ComposeId> ids = sql.deferred();
         if (ids == null) {
             return;
         }
-        for (String id : ids.stream().sorted().toList()) {
+        for (ComposeId id : ids.stream().sorted(java.util.Comparator.comparing(ComposeId::value)).toList()) {
             handOffIfDone(sql, composes.find(sql, id).orElseThrow());
         }
         ids.clear();
@@ -523,10 +524,10 @@ public class TaskScheduler {
                 compose.composeId()) < compose.expectedCount()) {
             return Optional.empty(); // some announced tasks have not arrived yet
         }
-        List<String> expected = composes.expectedTasks(sql, compose.composeId());
+        List<TaskId> expected = composes.expectedTasks(sql, compose.composeId());
         List<Task> all = tasks.ofCompose(sql, compose.composeId());
-        Set<String> announced = new HashSet<>(expected);
-        Map<String, List<ArtifactRef>> artifacts = new HashMap<>();
+        Set<TaskId> announced = new HashSet<>(expected);
+        Map<TaskId, List<ArtifactRef>> artifacts = new HashMap<>();
         for (Task task : all) {
             if (announced.contains(task.taskId()) && task.currentAttempt() != 0
                     && task.result() == TaskResult.SUCCESS) {
@@ -549,14 +550,14 @@ public class TaskScheduler {
     /** The task-status event of a transition whose row the caller writes (or a later transition overwrites). */
     private Task announce(Sql sql, Task task, TaskStatus from, TaskStatus to, TaskResult result, String reason,
             Instant notBefore) throws SQLException {
-        outbox.enqueue(sql, task.composeId(), new TaskStatusChanged(new TaskId(task.taskId()), task.eventAttempt(),
-                new ComposeId(task.composeId()), task.architecture(), from, to, result, reason));
+        outbox.enqueue(sql, task.composeId(), new TaskStatusChanged(task.taskId(), task.eventAttempt(),
+                task.composeId(), task.architecture(), from, to, result, reason));
         return task.with(to, result, reason, notBefore);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private Task known(Sql sql, String taskId, String composeId) throws SQLException {
+    private Task known(Sql sql, TaskId taskId, ComposeId composeId) throws SQLException {
         return TaskMachine.known(tasks.find(sql, taskId), taskId, composeId);
     }
 

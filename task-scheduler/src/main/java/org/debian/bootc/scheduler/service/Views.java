@@ -16,6 +16,11 @@ public final class Views {
     private Views() {
     }
 
+    /** A typed id as the JSON and the dashboard show it: its text, or null. */
+    static String text(Object id) {
+        return id == null ? null : id.toString();
+    }
+
     /** A compose with its progress: task counts by status and by result. */
     public record ComposeSummary(String composeId, boolean planned, Integer expectedTasks, long tasks,
             Map<String, Long> byStatus, Map<String, Long> byResult, long terminal, String outcome, Instant builtAt,
@@ -51,7 +56,7 @@ public final class Views {
             String status, String result, String reason, int attempt, Instant updatedAt) {
 
         public static TaskSummary of(Task t) {
-            return new TaskSummary(t.taskId(), t.composeId(), t.source(), t.version(), t.architecture(),
+            return new TaskSummary(t.taskId().value(), t.composeId().value(), t.source(), t.version(), t.architecture(),
                     t.status().wireName(), t.result() == null ? null : t.result().wireName(), t.reason(),
                     t.currentAttempt(), t.updatedAt());
         }
@@ -64,10 +69,12 @@ public final class Views {
             List<ArtifactRef> artifacts) {
 
         public static AttemptView of(Attempt a, Buildroot buildroot, List<ArtifactRef> artifacts) {
-            return new AttemptView(a.attempt(), a.supersedes(), a.executorId(), a.leaseExpiresAt(), a.dispatchedAt(),
-                    a.result(), a.applied(), a.endedAt(), a.endReason(), a.logLocation(), a.logTail(),
-                    a.durationMillis(), a.reusedTaskId() == null ? null : a.reusedTaskId() + " attempt " + a.reusedAttempt(),
-                    buildroot == null ? null : new BuildrootView(buildroot.buildrootId(), buildroot.executorId(),
+            return new AttemptView(a.attempt(), a.supersedes(), text(a.executorId()), a.leaseExpiresAt(),
+                    a.dispatchedAt(), a.result(), a.applied(), a.endedAt(), a.endReason(), a.logLocation(),
+                    a.logTail(), a.durationMillis(),
+                    a.reusedTaskId() == null ? null : a.reusedTaskId() + " attempt " + a.reusedAttempt(),
+                    buildroot == null ? null : new BuildrootView(text(buildroot.buildrootId()),
+                            text(buildroot.executorId()),
                             buildroot.baseKey(), buildroot.installed(), buildroot.createdAt(), buildroot.state(),
                             buildroot.expiredAt(), buildroot.expiredReason()),
                     artifacts);
@@ -87,7 +94,7 @@ public final class Views {
     public record DependencyView(String taskId, String status, String result) {
 
         public static DependencyView of(Dependency d) {
-            return new DependencyView(d.taskId(), d.status() == null ? "not received" : d.status().wireName(),
+            return new DependencyView(d.taskId().value(), d.status() == null ? "not received" : d.status().wireName(),
                     d.result() == null ? null : d.result().wireName());
         }
     }

@@ -9,19 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import org.debian.bootc.events.ArtifactRef;
+import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.events.ComposeId;
+import org.debian.bootc.events.ExecutorId;
+import org.debian.bootc.events.TaskId;
 import org.debian.bootc.events.TaskResult;
 import org.debian.bootc.events.TaskStatus;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
 import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Fixtures;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -48,8 +53,8 @@ class DeferredWritesIT {
 
     @Test
     void theNextStatementReadsWhatWasDeferredAndTheLastWriteOfARowWins() {
-        String compose = newCompose();
-        String id = compose + ":a:amd64";
+        ComposeId compose = newCompose();
+        TaskId id = new TaskId(compose + ":a:amd64");
         String status = transactions.run(sql -> {
             composes.lockOrCreate(sql, compose);
             tasks.insert(sql, task(compose, id, "key-" + id));
@@ -70,8 +75,8 @@ class DeferredWritesIT {
 
     @Test
     void deferredWritesLeftAtTheEndAreWrittenBeforeCommit() {
-        String compose = newCompose();
-        String id = compose + ":b:amd64";
+        ComposeId compose = newCompose();
+        TaskId id = new TaskId(compose + ":b:amd64");
         transactions.run(sql -> {
             composes.lockOrCreate(sql, compose);
             tasks.insert(sql, task(compose, id, "key-" + id));
@@ -86,15 +91,15 @@ class DeferredWritesIT {
 
     @Test
     void theReadAheadFollowsTheTransactionsOwnWrites() {
-        String compose = newCompose();
-        String dep = compose + ":dep:amd64";
-        String waiter = compose + ":waiter:amd64";
+        ComposeId compose = newCompose();
+        TaskId dep = new TaskId(compose + ":dep:amd64");
+        TaskId waiter = new TaskId(compose + ":waiter:amd64");
         String key = "key-" + dep;
         transactions.run(sql -> {
             composes.lockOrCreate(sql, compose);
             tasks.insert(sql, task(compose, dep, key));
             tasks.insert(sql, task(compose, waiter, "key-" + waiter));
-            tasks.addDependencies(sql, waiter, List.of(dep, compose + ":not-yet:amd64"));
+            tasks.addDependencies(sql, waiter, List.of(dep, new TaskId(compose + ":not-yet:amd64")));
             return null;
         });
         transactions.run(sql -> {
@@ -111,14 +116,14 @@ class DeferredWritesIT {
             assertEquals(TaskStatus.RUNNING, tasks.find(sql, dep).orElseThrow().status());
             assertEquals(dep, attempts.contentKey(sql, key, waiter).buildingTask().orElseThrow());
             assertTrue(attempts.contentKey(sql, key, dep).buildingTask().isEmpty(), "a task is not its own twin");
-            Map<String, TaskStatus> states = new java.util.HashMap<>();
+            Map<TaskId, TaskStatus> states = new java.util.HashMap<>();
             tasks.dependencies(sql, waiter).forEach(d -> states.put(d.taskId(), d.status()));
             assertEquals(TaskStatus.RUNNING, states.get(dep));
-            assertEquals(null, states.get(compose + ":not-yet:amd64"), "not received yet");
+            assertEquals(null, states.get(new TaskId(compose + ":not-yet:amd64")), "not received yet");
 
             // dep completes: its content key is read again, now from the database
             attempts.dispatched(sql, dep, 1, null, Instant.now().plusSeconds(60));
-            attempts.recordResult(sql, dep, 1, "success", "ex", "br", null, null, 1, true, "done");
+            attempts.recordResult(sql, dep, 1, "success", new ExecutorId("ex"), new BuildrootId("br"), null, null, 1, true, "done");
             tasks.setState(sql, dep, TaskStatus.COMPLETED, TaskResult.SUCCESS, "built", null);
             attempts.forgetContentKey(sql, key);
             AttemptRepository.ContentKey now = attempts.contentKey(sql, key, waiter);
@@ -136,26 +141,26 @@ class DeferredWritesIT {
      */
     @Test
     void resultsAndArtifactsOfSeveralAttemptsAreWrittenTogetherEachToItsOwnRows() throws Exception {
-        String compose = newCompose();
-        String a = compose + ":a:amd64";
-        String b = compose + ":b:amd64";
+        ComposeId compose = newCompose();
+        TaskId a = new TaskId(compose + ":a:amd64");
+        TaskId b = new TaskId(compose + ":b:amd64");
         transactions.run(sql -> {
             composes.lockOrCreate(sql, compose);
-            for (String id : List.of(a, b)) {
+            for (TaskId id : List.of(a, b)) {
                 tasks.insert(sql, task(compose, id, "key-" + id));
                 attempts.dispatched(sql, id, 1, null, Instant.now().plusSeconds(60));
-                attempts.addBuildroot(sql, "br-" + id, id, 1, "ex", "amd64", "base", "[]", null);
+                attempts.addBuildroot(sql, new BuildrootId("br-" + id), id, 1, new ExecutorId("ex"), "amd64", "base", "[]", null);
             }
             attempts.end(sql, b, 1, "superseded by attempt 2", "its attempt was superseded");
             return null;
         });
         Attempt seen = transactions.run(sql -> {
             composes.lockAll(sql, List.of(compose));
-            attempts.recordResult(sql, a, 1, "success", "ex", "br-" + a, "file:///logs/a", null, 10, true,
+            attempts.recordResult(sql, a, 1, "success", new ExecutorId("ex"), new BuildrootId("br-" + a), "file:///logs/a", null, 10, true,
                     "package-built success");
             attempts.addArtifacts(sql, a, 1, List.of(new ArtifactRef(Fixtures.sha("a.deb"), ArtifactRef.BINARY_PACKAGE, "a_1_amd64.deb",
                     100, "file:///a.deb")));
-            attempts.recordResult(sql, b, 1, "failure", "ex", "br-" + b, "file:///logs/b", "error: 2", 20, false,
+            attempts.recordResult(sql, b, 1, "failure", new ExecutorId("ex"), new BuildrootId("br-" + b), "file:///logs/b", "error: 2", 20, false,
                     "package-built failure (late, not applied)");
             attempts.addArtifacts(sql, b, 1, List.of(new ArtifactRef(Fixtures.sha("b.deb"), ArtifactRef.BINARY_PACKAGE, "b_1_amd64.deb",
                     200, "file:///b.deb")));
@@ -164,30 +169,30 @@ class DeferredWritesIT {
         assertEquals("success", seen.result(), "the transaction reads its own deferred result");
 
         Map<String, Object> first = Fixtures.rows("select result, applied, end_reason, log_location, duration_ms"
-                + " from attempt where task_id = ?", a).get(0);
+                + " from attempt where task_id = ?", a.value()).get(0);
         assertEquals(Map.of("result", "success", "applied", true, "end_reason", "success",
                 "log_location", "file:///logs/a", "duration_ms", 10L), first);
         Map<String, Object> second = Fixtures.rows("select result, applied, end_reason from attempt where task_id = ?",
-                b).get(0);
+                b.value()).get(0);
         assertEquals(Map.of("result", "failure", "applied", false, "end_reason", "superseded by attempt 2"), second,
                 "a late result is recorded; the attempt keeps the end it had");
         assertEquals("package-built success", Fixtures.rows("select expired_reason from buildroot where task_id = ?",
-                a).get(0).get("expired_reason"));
+                a.value()).get(0).get("expired_reason"));
         assertEquals("its attempt was superseded", Fixtures.rows(
-                "select expired_reason from buildroot where task_id = ?", b).get(0).get("expired_reason"),
+                "select expired_reason from buildroot where task_id = ?", b.value()).get(0).get("expired_reason"),
                 "a buildroot already expired keeps its reason");
-        assertEquals(List.of(Map.of("task_id", a, "name", "a_1_amd64.deb"), Map.of("task_id", b, "name",
+        assertEquals(List.of(Map.of("task_id", a.value(), "name", "a_1_amd64.deb"), Map.of("task_id", b.value(), "name",
                 "b_1_amd64.deb")), Fixtures.rows("select task_id, name from artifact where task_id in (?, ?)"
-                        + " order by task_id", a, b));
+                        + " order by task_id", a.value(), b.value()));
     }
 
     @Test
     void aDeferredWriteThatFailsIsReportedAsOneWithItsSqlState() {
-        String compose = newCompose();
+        ComposeId compose = newCompose();
         RuntimeException failed = assertThrows(RuntimeException.class, () -> transactions.run(sql -> {
             composes.lockOrCreate(sql, compose);
             // an attempt of a task that does not exist: the foreign key refuses it when it is written
-            attempts.dispatched(sql, compose + ":ghost:amd64", 1, null, Instant.now().plusSeconds(60));
+            attempts.dispatched(sql, new TaskId(compose + ":ghost:amd64"), 1, null, Instant.now().plusSeconds(60));
             try {
                 sql.count("select count(*) from task where compose_id = ?", compose);
             } catch (Sql.DeferredWriteFailed e) {
@@ -202,12 +207,12 @@ class DeferredWritesIT {
                 compose + ":ghost:amd64")) > 0, "nothing of the failed transaction is kept");
     }
 
-    private static String newCompose() {
-        return "deferred-" + UUID.randomUUID();
+    private static ComposeId newCompose() {
+        return Fixtures.newCompose();
     }
 
-    private static Task task(String compose, String id, String contentKey) {
-        return new Task(id, compose, id.split(":")[1], "1.0-1", "amd64", "trixie", null, null, "any", null, "{}",
-                contentKey, TaskStatus.BLOCKED, null, null, 0, null, null, null, null);
+    private static Task task(ComposeId compose, TaskId id, String contentKey) {
+        return new Task(new TaskSpec(id, compose, id.value().split(":")[1], "1.0-1", "amd64", "trixie", null, null,
+                "any", null, "{}", contentKey), TaskState.NEW);
     }
 }

@@ -167,6 +167,23 @@ class SchedulerApiIT {
                 .body("error", containsString("the body is not a JSON object with requestedBy and reason"));
     }
 
+    /** A path or filter text that cannot be an id names nothing: it is answered as an unknown id is. */
+    @Test
+    void textsThatAreNoIdsAreAnsweredAsUnknownIds() {
+        given().when().get("/api/tasks/-x").then().statusCode(404).body("error", equalTo("task -x is unknown"));
+        given().when().get("/api/tasks/-x/log").then().statusCode(404);
+        given().header("Authorization", TOKEN).when().post("/api/tasks/-x/retry").then().statusCode(404)
+                .body("error", equalTo("task -x is unknown"));
+        given().when().get("/api/composes/nope").then().statusCode(404).body("error", equalTo("compose nope is unknown"));
+        given().when().get("/api/composes/nope/results").then().statusCode(404)
+                .body("error", equalTo("compose nope is unknown"));
+        given().header("Authorization", TOKEN).when().post("/api/composes/nope/cancel").then().statusCode(404)
+                .body("error", equalTo("compose nope is unknown"));
+        given().queryParam("compose", "nope").when().get("/api/tasks").then().statusCode(200).body("", hasSize(0));
+        given().queryParam("compose", "nope").queryParam("status", "sleeping").when().get("/api/tasks").then()
+                .statusCode(400);
+    }
+
     @Test
     void mutatingCallsWithoutTheRightTokenAre401AndChangeNothing() throws Exception {
         Running r = running();

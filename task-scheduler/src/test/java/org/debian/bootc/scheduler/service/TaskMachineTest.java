@@ -27,6 +27,7 @@ import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeOutcome;
 import org.debian.bootc.events.ComposePlan;
 import org.debian.bootc.events.ComposeType;
+import org.debian.bootc.events.ExecutorId;
 import org.debian.bootc.events.Failable;
 import org.debian.bootc.events.PackageResult;
 import org.debian.bootc.events.RejectedEventException;
@@ -37,6 +38,8 @@ import org.debian.bootc.scheduler.Attempt;
 import org.debian.bootc.scheduler.Compose;
 import org.debian.bootc.scheduler.Fixtures;
 import org.debian.bootc.scheduler.Task;
+import org.debian.bootc.scheduler.TaskSpec;
+import org.debian.bootc.scheduler.TaskState;
 import org.debian.bootc.scheduler.repository.AttemptRepository.ContentKey;
 import org.debian.bootc.scheduler.repository.TaskRepository.Dependency;
 import org.debian.bootc.scheduler.service.TaskMachine.Built;
@@ -72,8 +75,8 @@ class TaskMachineTest {
     }
 
     private static Task task(String source, TaskStatus status, TaskResult result, int attempt) {
-        return new Task(id(source).value(), COMPOSE.value(), source, "1.0-1", "amd64", "trixie", null, null, "any",
-                null, "{}", Fixtures.sha(source), status, result, null, attempt, null, NOW, NOW, null);
+        return new Task(new TaskSpec(id(source), COMPOSE, source, "1.0-1", "amd64", "trixie", null, null, "any",
+                null, "{}", Fixtures.sha(source)), new TaskState(status, result, null, attempt, null, NOW, NOW, null));
     }
 
     private static Task fresh(String source) {
@@ -89,8 +92,8 @@ class TaskMachineTest {
     }
 
     private static Attempt attempt(Task task, int n, String executor, Instant lease) {
-        return new Attempt(task.taskId(), n, n > 1 ? n - 1 : null, executor, lease, NOW.minusSeconds(600), null, null,
-                null, null, null, false, null, null, null, null);
+        return new Attempt(task.taskId(), n, n > 1 ? n - 1 : null, executor == null ? null : new ExecutorId(executor),
+                lease, NOW.minusSeconds(600), null, null, null, null, null, false, null, null, null, null);
     }
 
     private static Attempt ended(Attempt a, String result, String endReason) {
@@ -100,15 +103,15 @@ class TaskMachineTest {
     }
 
     private static Compose unplanned() {
-        return new Compose(COMPOSE.value(), null, null, null, null, null, null, null, NOW, null);
+        return new Compose(COMPOSE, null, null, null, null, null, null, null, NOW, null);
     }
 
     private static Compose planned(int tasks) {
-        return new Compose(COMPOSE.value(), tasks, NOW, null, null, null, null, null, NOW, null);
+        return new Compose(COMPOSE, tasks, NOW, null, null, null, null, null, NOW, null);
     }
 
     private static Compose cancelledCompose() {
-        return new Compose(COMPOSE.value(), 1, NOW, NOW, "planner", "superseded by a newer compose", null, null, NOW,
+        return new Compose(COMPOSE, 1, NOW, NOW, "planner", "superseded by a newer compose", null, null, NOW,
                 null);
     }
 
@@ -117,11 +120,11 @@ class TaskMachineTest {
     }
 
     private static Dependency dep(String source, TaskStatus status, TaskResult result) {
-        return new Dependency(id(source).value(), status, result);
+        return new Dependency(id(source), status, result);
     }
 
     private static Built result(Task task, Attempt attempt, BuildResult result, ArtifactRef... artifacts) {
-        return MACHINE.built(task, attempt, built(new TaskId(task.taskId()), attempt.attempt(), COMPOSE, "exec",
+        return MACHINE.built(task, attempt, built(task.taskId(), attempt.attempt(), COMPOSE, "exec",
                 result, artifacts)).orElseThrow();
     }
 
@@ -183,9 +186,9 @@ class TaskMachineTest {
     void aComposeWhoseTasksAllSucceededIsHandedOffCompleteWithTheirArtifactsInOrder() {
         List<Task> tasks = List.of(done("libfoo", TaskResult.SUCCESS), done("bar", TaskResult.SUCCESS),
                 done("baz", TaskResult.SUCCESS));
-        List<String> announced = tasks.stream().map(Task::taskId).toList();
+        List<TaskId> announced = tasks.stream().map(Task::taskId).toList();
         ArtifactRef libfoo = deb(id("libfoo"), "libfoo1_1.0-1_amd64.deb");
-        ComposeBuilt handoff = TaskMachine.handOff(planned(3), announced, tasks, Map.of(id("libfoo").value(),
+        ComposeBuilt handoff = TaskMachine.handOff(planned(3), announced, tasks, Map.of(id("libfoo"),
                 List.of(libfoo)), plan(Failable.NONE)).orElseThrow();
         assertEquals(ComposeOutcome.COMPLETE, handoff.outcome());
         assertEquals(List.of(id("libfoo"), id("bar"), id("baz")),
@@ -228,7 +231,7 @@ class TaskMachineTest {
     void aFailureOfAFailablePackageMakesTheComposeIncompleteAndHandsOffNoArtifactsForIt() {
         List<Task> tasks = List.of(done("optional", TaskResult.FAILURE), done("core", TaskResult.SUCCESS));
         ComposeBuilt handoff = TaskMachine.handOff(planned(2), tasks.stream().map(Task::taskId).toList(), tasks,
-                Map.of(id("optional").value(), List.of(deb(id("optional"), "half.deb"))),
+                Map.of(id("optional"), List.of(deb(id("optional"), "half.deb"))),
                 plan(new Failable(List.of(), List.of("optional")))).orElseThrow();
         assertEquals(ComposeOutcome.INCOMPLETE, handoff.outcome());
         assertEquals(List.of(), handoff.packages().get(0).artifacts());
@@ -368,7 +371,7 @@ class TaskMachineTest {
     void aComposeCancelledOrHandedOffAlreadyIsNotCancelledAgain() {
         assertEquals(CancelResult.Kind.ALREADY_CANCELLED, TaskMachine.refuseCancel(cancelledCompose()).orElseThrow()
                 .kind());
-        Compose built = new Compose(COMPOSE.value(), 1, NOW, null, null, null, "complete", NOW, NOW, null);
+        Compose built = new Compose(COMPOSE, 1, NOW, null, null, null, "complete", NOW, NOW, null);
         assertEquals(new CancelResult(CancelResult.Kind.ALREADY_BUILT, 0, 0, "compose " + COMPOSE
                 + " was already handed off (compose-built, outcome complete)"),
                 TaskMachine.refuseCancel(built).orElseThrow());
@@ -434,7 +437,7 @@ class TaskMachineTest {
     @Test
     void aContentKeyBeingBuiltIsWaitedForNotBuiltTwice() {
         Task x2 = fresh("twin");
-        Next next = MACHINE.next(planned(1), x2, null, new ContentKey(Optional.empty(), Optional.of("first:twin")),
+        Next next = MACHINE.next(planned(1), x2, null, new ContentKey(Optional.empty(), Optional.of(new TaskId("first:twin"))),
                 AMD64, NOW);
         assertEquals(new Next.Wait("waiting for first:twin, which is building the same content key "
                 + x2.contentKey().substring(0, 12) + ": its result is reused if it succeeds", true), next);
@@ -474,7 +477,7 @@ class TaskMachineTest {
     @Test
     void aComposeIsHandedOffOnlyOnceEveryAnnouncedTaskHasArrivedAndEnded() {
         Task early = done("early", TaskResult.SUCCESS);
-        List<String> announced = List.of(early.taskId(), id("late").value());
+        List<TaskId> announced = List.of(early.taskId(), id("late"));
         assertEquals(Optional.empty(), TaskMachine.handOff(planned(2), announced, List.of(early), Map.of(),
                 plan(Failable.NONE)), "late was announced and has not arrived");
         assertEquals(Optional.empty(), TaskMachine.handOff(planned(2), announced, List.of(early, running("late", 1)),
@@ -497,7 +500,7 @@ class TaskMachineTest {
     @Test
     void aResultForAnUnknownTaskOrAnAttemptNeverDispatchedIsRejectedWithTheReason() {
         RejectedEventException unknown = assertThrows(RejectedEventException.class,
-                () -> TaskMachine.known(Optional.empty(), id("ghost").value(), COMPOSE.value()));
+                () -> TaskMachine.known(Optional.empty(), id("ghost"), COMPOSE));
         assertEquals("taskId '" + id("ghost") + "' is unknown to the scheduler", unknown.getMessage());
         Task real = running("real", 1);
         RejectedEventException never = assertThrows(RejectedEventException.class,
@@ -505,7 +508,7 @@ class TaskMachineTest {
         assertEquals("attempt '7' was never dispatched for task " + real.taskId() + " (its current attempt is 1)",
                 never.getMessage());
         RejectedEventException elsewhere = assertThrows(RejectedEventException.class,
-                () -> TaskMachine.known(Optional.of(real), real.taskId(), "other-1-20261207.t.0"));
+                () -> TaskMachine.known(Optional.of(real), real.taskId(), new ComposeId("other-1-20261207.t.0")));
         assertEquals("composeId 'other-1-20261207.t.0' does not match task " + real.taskId()
                 + ", which belongs to compose " + COMPOSE, elsewhere.getMessage());
     }

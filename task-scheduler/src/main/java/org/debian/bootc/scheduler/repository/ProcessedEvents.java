@@ -1,4 +1,4 @@
-package org.debian.bootc.scheduler.messaging;
+package org.debian.bootc.scheduler.repository;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -11,14 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import org.debian.bootc.scheduler.repository.Sql;
-
 /**
- * Event-id dedupe. Called inside the transaction that applies the event's effect,
+ * The inbox: the {@code processed_event} rows that dedupe events by id. Called inside the transaction that applies the event's effect,
  * so the record "processed" and the effect commit together or not at all.
  */
 @ApplicationScoped
-public class Inbox {
+public class ProcessedEvents {
 
     /**
      * Claims {@code eventId} for {@code consumer}.

@@ -1,4 +1,4 @@
-package org.debian.bootc.scheduler.messaging;
+package org.debian.bootc.scheduler.repository;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.debian.bootc.events.ComposeBuilt;
+import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.Event;
 import org.debian.bootc.events.EventCodec;
 import org.debian.bootc.events.OutgoingEvent;
@@ -14,18 +15,17 @@ import org.debian.bootc.events.TraceParent;
 import org.debian.bootc.messaging.OutboxRelay;
 import org.debian.bootc.messaging.OutboxRow;
 import org.debian.bootc.scheduler.config.SchedulerConfig;
-import org.debian.bootc.scheduler.repository.ComposeRepository;
-import org.debian.bootc.scheduler.repository.Sql;
 
 /**
  * Writes the events a state change causes into the {@code outbox} table, inside the
  * caller's transaction, as the messaging kit's {@link OutboxRow}s (their shape and trace
  * header); {@link OutboxRelay} publishes them once committed. The rows of
  * one transaction are kept in order and inserted with one multi-row insert just before
- * it commits (a batch of inputs causes hundreds).
+ * it commits (a batch of inputs causes hundreds). Persistence, so here and not in
+ * {@code messaging/}: the services call it inside their transactions.
  */
 @ApplicationScoped
-public class Outbox {
+public class OutboxRows {
 
     private final EventCodec codec;
     private final EventCodec handoffCodec;
@@ -34,7 +34,7 @@ public class Outbox {
 
     private final Sql.BeforeCommit flush = this::flush;
 
-    public Outbox(EventCodec codec, SchedulerConfig config, ComposeRepository composes) {
+    public OutboxRows(EventCodec codec, SchedulerConfig config, ComposeRepository composes) {
         this.composes = composes;
         this.codec = codec;
         int handoffLimit = config.composeBuiltMaxBytes().orElse(codec.maxPayloadBytes());
@@ -52,9 +52,9 @@ public class Outbox {
     }
 
     /** As {@link #enqueue(Sql, Event)}, for an event about {@code composeId} (its trace is looked up once). */
-    public String enqueue(Sql sql, String composeId, Event event) throws SQLException {
+    public String enqueue(Sql sql, ComposeId composeId, Event event) throws SQLException {
         OutgoingEvent out = (event instanceof ComposeBuilt ? handoffCodec : codec).encode(event, source);
-        Optional<String> trace = composes.traceOf(sql, composeId != null ? composeId : out.key());
+        Optional<String> trace = composes.traceOf(sql, composeId != null ? composeId.value() : out.key());
         sql.outboxRows().add(OutboxRow.of(out, trace.map(TraceParent::parse).orElse(null)).values());
         sql.beforeCommit(flush);
         sql.markOutboxWritten();
