@@ -57,6 +57,8 @@ public final class TestTools {
      */
     public static ArtifactRef rebuild(Path deb, String pkg, String version, Path dir) throws Exception {
         Path unpacked = dir.resolve("unpacked-" + version);
+        // dpkg-deb -R makes its target but not the target's parent
+        Files.createDirectories(dir);
         ProcessRunner runner = new ProcessRunner();
         runner.run(List.of("dpkg-deb", "-R", deb.toString(), unpacked.toString()), Duration.ofMinutes(1));
         Path control = unpacked.resolve("DEBIAN/control");
