@@ -97,7 +97,8 @@ class FaultToleranceE2EIT {
             // the publisher, while it publishes
             faults.awaitLog("artifact-publisher", "full publish of");
             Thread.sleep(1000 + random.nextInt(15000));
-            faults.killAndRestart("artifact-publisher", "publishing");
+            List<ProcessHandle> tools = pipeline.descendants("artifact-publisher");
+            faults.killAndRestart("artifact-publisher", "publishing (" + tools.size() + " tool processes)");
 
             assertTrue(submit.waitFor(45, TimeUnit.MINUTES), "the compose did not end");
             String output = Files.readString(pipeline.logs().resolve("submit.log"));
@@ -112,6 +113,14 @@ class FaultToleranceE2EIT {
                 checkNoArtifactStoredTwice(pipeline.dir().resolve("executor/artifacts/sha256"));
                 checkNoReportedAttemptBuiltAgain(pipeline.logs().resolve("chroot-executor.log"));
                 // the killed executor's builds died with it (their PID namespaces went with their holders)
+                // nor did the killed publisher's tools (mmdebstrap and what it ran), nor their mounts
+                for (ProcessHandle tool : tools) {
+                    assertTrue(!tool.isAlive(), "a tool of the killed publisher outlived it: " + tool.pid() + " "
+                            + tool.info().commandLine().orElse(""));
+                }
+                List<String> mounted = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                        .map(l -> l.split(" ")[1]).filter(m -> m.startsWith(WORK + "/")).toList();
+                assertEquals(List.of(), mounted, "left mounted by a killed service");
                 for (ProcessHandle build : builds) {
                     assertTrue(!build.isAlive(), "a build process of the killed executor outlived it: " + build.pid()
                             + " " + build.info().commandLine().orElse(""));

@@ -170,7 +170,9 @@ public final class RootfsPhase implements Phase {
         request.builtPackagesRepository().ifPresent(r -> command.add(r.sourceLine()));
         command.addAll(request.extraSources());
         long started = System.nanoTime();
-        runner.run(Command.of(command).withTimeout(timeout).capturingStdout().withEnvironment(Map.of(
+        // tied to the service: a publisher killed mid-run leaves no mmdebstrap writing here and no /proc, /sys or
+        // /dev mounted in the tree
+        runner.run(Command.of(command).withTimeout(timeout).capturingStdout().tiedToService().withEnvironment(Map.of(
                 "SOURCE_DATE_EPOCH", Long.toString(request.sourceDateEpoch()),
                 "TMPDIR", Files.createDirectories(workDir.resolve("tmp")).toString())));
         LOG.infof("root file system %s: %d packages in %d s", target, request.packages().size(),

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.Mounts;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildrootId;
 import org.debian.bootc.executor.failure.Diagnosis;
@@ -256,7 +257,7 @@ public final class BuildrootFactory {
      * @return the buildroot directories removed
      */
     public List<Path> removeLeftovers() {
-        for (String mount : mountsBelow(dir)) {
+        for (String mount : Mounts.below(dir)) {
             try {
                 runner.run(Command.of("umount", "--lazy", mount).withTimeout(Duration.ofSeconds(30)), LogSink.NONE);
                 LOG.infof("unmounted %s left by a dead build", mount);
@@ -275,44 +276,5 @@ public final class BuildrootFactory {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         return removed;
-    }
-
-    /** Mount points below {@code dir} in this process's mount table, deepest first. */
-    static List<String> mountsBelow(Path dir) {
-        List<String> mounts = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] fields = line.split(" ");
-                if (fields.length > 4) {
-                    String point = unescape(fields[4]);
-                    if (point.startsWith(dir.toString() + "/")) {
-                        mounts.add(point);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/mountinfo", e);
-        }
-        mounts.sort((a, b) -> b.length() - a.length());
-        return mounts;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    static String unescape(String field) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                try {
-                    sb.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                    i += 3;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an escape: keep the backslash
-                }
-            }
-            sb.append(c);
-        }
-        return sb.toString();
     }
 }

@@ -26,9 +26,22 @@ import java.util.Set;
  * @param stdin when present, the file the program reads as standard input; otherwise /dev/null
  * @param stdout where standard output goes
  * @param acceptedExitCodes exit statuses that are not a failure; empty accepts every status
+ * @param tied whether the program runs in private PID and mount namespaces that die with the
+ *        service (see {@link #tiedToService()})
  */
 public record Command(List<String> argv, Map<String, String> environment, Optional<Path> directory,
-        Optional<Duration> timeout, Optional<Path> stdin, Stdout stdout, Set<Integer> acceptedExitCodes) {
+        Optional<Duration> timeout, Optional<Path> stdin, Stdout stdout, Set<Integer> acceptedExitCodes,
+        boolean tied) {
+
+    /**
+     * What {@link #tiedToService()} runs a program under: the parent-death signal kills
+     * {@code unshare} when the thread that started it (a caller blocked in
+     * {@link ProcessRunner#run}) or the whole service dies, even by SIGKILL; {@code unshare}'s
+     * child is then killed too, and as PID 1 of its own namespace it takes every process it
+     * started with it; the private mount namespace drops every mount they made.
+     */
+    static final List<String> TIED_LAUNCHER = List.of("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+            "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", "--");
 
     /** Standard output kept in memory beyond this fails the run: a parser must not see half an answer. */
     public static final long CAPTURE_LIMIT = 128L * 1024 * 1024;
@@ -78,26 +91,30 @@ public record Command(List<String> argv, Map<String, String> environment, Option
 
     public static Command of(List<String> argv) {
         return new Command(argv, Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), new Stdout.ToLog(),
-                Set.of(0));
+                Set.of(0), false);
     }
 
     public Command withTimeout(Duration limit) {
-        return new Command(argv, environment, directory, Optional.of(limit), stdin, stdout, acceptedExitCodes);
+        return new Command(argv, environment, directory, Optional.of(limit), stdin, stdout, acceptedExitCodes,
+                tied);
     }
 
     public Command withEnvironment(Map<String, String> variables) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(variables);
-        return new Command(argv, merged, directory, timeout, stdin, stdout, acceptedExitCodes);
+        return new Command(argv, merged, directory, timeout, stdin, stdout, acceptedExitCodes,
+                tied);
     }
 
     public Command inDirectory(Path workingDirectory) {
         return new Command(argv, environment, Optional.of(workingDirectory), timeout, stdin, stdout,
-                acceptedExitCodes);
+                acceptedExitCodes,
+                tied);
     }
 
     public Command withStdin(Path file) {
-        return new Command(argv, environment, directory, timeout, Optional.of(file), stdout, acceptedExitCodes);
+        return new Command(argv, environment, directory, timeout, Optional.of(file), stdout, acceptedExitCodes,
+                tied);
     }
 
     /** Keeps standard output apart from the log, in memory, up to {@link #CAPTURE_LIMIT}. */
@@ -116,19 +133,41 @@ public record Command(List<String> argv, Map<String, String> environment, Option
     }
 
     public Command withStdout(Stdout where) {
-        return new Command(argv, environment, directory, timeout, stdin, where, acceptedExitCodes);
+        return new Command(argv, environment, directory, timeout, stdin, where, acceptedExitCodes,
+                tied);
     }
 
     public Command acceptingExitCodes(Integer... codes) {
         if (codes.length == 0) {
             throw new IllegalArgumentException("name the accepted exit codes, or use acceptingAnyExitCode()");
         }
-        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(codes));
+        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(codes), tied);
     }
 
     /** Every exit status is an answer the caller reads; a timeout or a program that cannot start still fails. */
     public Command acceptingAnyExitCode() {
-        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of());
+        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(), tied);
+    }
+
+    /**
+     * Runs the program in private PID and mount namespaces that end with it, killed with the
+     * service: a service killed by SIGKILL (as Kubernetes does past the grace period) leaves
+     * neither a running program nor a mount behind (mmdebstrap's {@code /proc}, {@code /sys} and
+     * {@code /dev} mounts in a root file system it was making). Needs root (or a user namespace
+     * with {@code CAP_SYS_ADMIN}), as mounting does.
+     */
+    public Command tiedToService() {
+        return new Command(argv, environment, directory, timeout, stdin, stdout, acceptedExitCodes, true);
+    }
+
+    /** The argument vector the runner starts: {@link #argv()}, behind the launcher when it is tied to the service. */
+    public List<String> launchArgv() {
+        if (!tied) {
+            return argv;
+        }
+        List<String> all = new java.util.ArrayList<>(TIED_LAUNCHER);
+        all.addAll(argv);
+        return List.copyOf(all);
     }
 
     public boolean accepts(int exitCode) {

@@ -94,7 +94,7 @@ public final class ProcessRunner {
      *         the command does not accept
      */
     public CommandResult run(Command command, LogSink sink, Consumer<Process> started) {
-        ProcessBuilder builder = new ProcessBuilder(command.argv());
+        ProcessBuilder builder = new ProcessBuilder(command.launchArgv());
         builder.environment().putAll(command.environment());
         command.directory().ifPresent(dir -> builder.directory(dir.toFile()));
         builder.redirectInput(ProcessBuilder.Redirect.from(command.stdin().orElse(Path.of("/dev/null")).toFile()));
