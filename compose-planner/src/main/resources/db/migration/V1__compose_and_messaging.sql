@@ -1,28 +1,5 @@
--- Events this service has consumed, by CloudEvents id: a redelivered event is
--- recognised here and has no second effect (the insert shares the effect's transaction).
-create table processed_event (
-    consumer        text        not null,
-    event_id        text        not null,
-    topic           text        not null,
-    kafka_partition integer     not null,
-    kafka_offset    bigint      not null,
-    processed_at    timestamptz not null default now(),
-    primary key (consumer, event_id)
-);
-
--- Events caused by a state change, written in the same transaction as the change
--- and relayed to Kafka afterwards; a crash between the two loses nothing.
-create table outbox (
-    seq          bigserial   primary key,
-    event_id     text        not null unique,
-    topic        text        not null,
-    msg_key      text        not null,
-    headers      text        not null, -- a JSON object of header name to value
-    payload      text        not null,
-    created_at   timestamptz not null default now(),
-    published_at timestamptz
-);
-create index outbox_unpublished on outbox (seq) where published_at is null;
+-- The outbox and inbox tables are the messaging kit's (messaging/, MessagingSchema), in
+-- their own schema history.
 
 -- productmd respins count up per (name, version, day, type).
 create table compose_respin (

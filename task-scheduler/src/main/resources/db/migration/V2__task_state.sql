@@ -114,16 +114,4 @@ create table executor (
     last_seen     timestamptz not null
 );
 
--- Events caused by a state change, written in the same transaction as the change
--- and relayed to Kafka afterwards; a crash between the two loses nothing.
-create table outbox (
-    seq          bigserial   primary key,
-    event_id     text        not null unique,
-    topic        text        not null,
-    msg_key      text        not null,
-    headers      text        not null, -- a JSON object of header name to value
-    payload      text        not null,
-    created_at   timestamptz not null default now(),
-    published_at timestamptz
-);
-create index outbox_unpublished on outbox (seq) where published_at is null;
+-- The outbox and inbox tables are the messaging kit's (messaging/, MessagingSchema).

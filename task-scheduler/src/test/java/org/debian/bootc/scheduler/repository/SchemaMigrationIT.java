@@ -138,36 +138,6 @@ class SchemaMigrationIT {
         });
     }
 
-    /**
-     * V8 on a database whose outbox holds rows sent and rows not sent yet: the sent ones go,
-     * the others stay (in order, for the relay's next pass), and published_at is gone.
-     */
-    @Test
-    void theOutboxKeepsOnlyTheRowsNotSentYet() throws Exception {
-        onNewDatabase(s -> {
-            migrate(s, v -> v < 8);
-            s.execute("""
-                    insert into outbox (event_id, topic, msg_key, headers, payload, published_at) values
-                        ('sent-1', 'task-status', 'k', '{}', '{}', now()),
-                        ('unsent-1', 'task-status', 'k', '{}', '{}', null),
-                        ('sent-2', 'build-tasks.amd64', 'k', '{}', '{}', now()),
-                        ('unsent-2', 'build-tasks.amd64', 'k', '{}', '{}', null);
-                    """);
-            migrate(s, v -> v == 8);
-
-            List<String> left = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("select event_id from outbox order by seq")) {
-                while (rs.next()) {
-                    left.add(rs.getString(1));
-                }
-            }
-            assertEquals(List.of("unsent-1", "unsent-2"), left, "rows already sent are deleted, the others kept");
-            SQLException gone = assertThrows(SQLException.class,
-                    () -> s.executeQuery("select published_at from outbox"));
-            assertTrue(gone.getMessage().contains("published_at"), gone.getMessage());
-        });
-    }
-
     /** Work on a database of its own. */
     @FunctionalInterface
     private interface OnDatabase {

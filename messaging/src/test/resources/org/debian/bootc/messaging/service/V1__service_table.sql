@@ -1,0 +1,1 @@
+create table service_table (id integer); insert into service_table values (1);

@@ -1,0 +1,1 @@
+alter table service_table add column name text;
