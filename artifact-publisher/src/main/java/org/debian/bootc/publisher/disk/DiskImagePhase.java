@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.ProcessRunner;
-import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.debian.fs.Trees;
 import org.debian.bootc.publisher.failure.Diagnosis;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
 import org.debian.bootc.publisher.failure.InputRejected;
@@ -281,7 +281,7 @@ public final class DiskImagePhase implements Phase {
             Path raw = work.resolve("disk.raw");
             writeRaw(layout, raw, efiBinary, boot, sysroot);
             Path staging = refDir.resolve(key + ".partial");
-            Tree.deleteRecursively(staging);
+            Trees.delete(staging);
             Files.createDirectories(staging);
             List<Image> images = new ArrayList<>();
             if (request.formats().contains("qcow2")) {
@@ -296,7 +296,7 @@ public final class DiskImagePhase implements Phase {
                 images.add(new Image(format, done.resolve("disk." + format), sha256(inStaging), Files.size(inStaging)));
             }
             writeRecord(staging, request, key, images);
-            Tree.deleteRecursively(done);
+            Trees.delete(done);
             move(staging, done);
             LOG.infof("disk images of %s %s: %s in %d s", request.ref(), request.commit(),
                     images.stream().map(i -> i.format() + " " + i.file() + " (" + i.sizeBytes() + " bytes)").toList(),
@@ -455,7 +455,7 @@ public final class DiskImagePhase implements Phase {
         sets.sort(Comparator.comparing(DiskImagePhase::recordTime).reversed());
         for (Path old : sets.subList(Math.min(keepPerRef, sets.size()), sets.size())) {
             LOG.infof("removing the older disk images %s", old);
-            Tree.deleteRecursively(old);
+            Trees.delete(old);
         }
     }
 
@@ -487,7 +487,7 @@ public final class DiskImagePhase implements Phase {
                 }
             }
         }
-        Tree.deleteRecursively(work);
+        Trees.delete(work);
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.ProcessRunner;
-import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.debian.fs.Trees;
 import org.debian.bootc.publisher.failure.Diagnosis;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
 import org.debian.bootc.publisher.failure.InputRejected;
@@ -142,7 +142,7 @@ public final class OstreeLayout {
                 throw new InputRejected(Stage.ROOTFS, "no kernel in the package set (no /boot/vmlinuz-*):"
                         + " a bootc image needs one, e.g. linux-image-amd64");
             }
-            Tree.emptyDirectory(boot);
+            Trees.empty(boot);
             return Optional.empty();
         }
         String kver = versions.first();
@@ -162,7 +162,7 @@ public final class OstreeLayout {
             throw new InputRejected(Stage.ROOTFS, "the initramfs of kernel " + kver + " lacks "
                     + PREPARE_ROOT + ": install ostree-boot (its dracut module) with dracut");
         }
-        Tree.emptyDirectory(boot);
+        Trees.empty(boot);
         for (String link : List.of("vmlinuz", "vmlinuz.old", "initrd.img", "initrd.img.old")) {
             Files.deleteIfExists(root.resolve(link));
         }
@@ -217,7 +217,7 @@ public final class OstreeLayout {
             }
         }
         kept.putIfAbsent("run", "../run");
-        Tree.emptyDirectory(var);
+        Trees.empty(var);
         for (Map.Entry<String, String> link : kept.entrySet()) {
             Files.createSymbolicLink(var.resolve(link.getKey()), Path.of(link.getValue()));
         }
@@ -245,7 +245,7 @@ public final class OstreeLayout {
                 } else if (!link.getKey().equals("root")) {
                     refuseContent(p, link.getKey(), target);
                 }
-                Tree.deleteRecursively(p);
+                Trees.delete(p);
             } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InputRejected(Stage.ROOTFS, "/" + link.getKey() + " is a file; ostree's layout needs it"
                         + " to be a symlink to " + target);
@@ -312,7 +312,7 @@ public final class OstreeLayout {
                 Files.delete(p);
             }
             Files.createDirectories(p);
-            Tree.emptyDirectory(p);
+            Trees.empty(p);
         }
         Files.setPosixFilePermissions(root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
         // Java's POSIX permissions cannot set the sticky bit; chmod can.

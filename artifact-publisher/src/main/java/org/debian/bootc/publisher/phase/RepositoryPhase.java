@@ -20,7 +20,7 @@ import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.debian.PackageId;
 import org.debian.bootc.debian.deb822.Deb822;
-import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.debian.fs.Trees;
 import org.debian.bootc.publisher.apt.ArtifactFetcher;
 import org.debian.bootc.publisher.apt.BuiltPackagesAptRepository;
 import org.debian.bootc.publisher.apt.RepositorySigner;
@@ -93,7 +93,7 @@ public final class RepositoryPhase implements Phase {
 
     private BuiltPackagesAptRepository make(List<ArtifactRef> artifacts, Path root, String suite, List<String> architectures)
             throws IOException {
-        Tree.deleteRecursively(root);
+        Trees.delete(root);
         Path pool = Files.createDirectories(root.resolve("pool").resolve(BuiltPackagesAptRepository.COMPONENT));
         for (ArtifactRef artifact : artifacts) {
             if (!ArtifactRef.BINARY_PACKAGE.equals(artifact.category())) {

@@ -17,7 +17,7 @@ import org.debian.bootc.events.DiskFormat;
 import org.debian.bootc.events.DiskSpec;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.debian.PackageId;
-import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.debian.fs.Trees;
 import org.debian.bootc.publisher.apt.ArtifactFetcher;
 import org.debian.bootc.publisher.disk.DiskImagePhase;
 import org.debian.bootc.publisher.failure.InfrastructureFailure;
@@ -176,7 +176,7 @@ public final class ImagePublisher {
         Path work = settings.dataDir().resolve("work").resolve(request.composeId() + "-" + arch);
         try {
             try {
-                Tree.deleteRecursively(work);
+                Trees.delete(work);
                 Files.createDirectories(work);
             } catch (IOException e) {
                 throw new InfrastructureFailure(Stage.ROOTFS, "cannot prepare " + work + ": " + e, e);
@@ -197,7 +197,7 @@ public final class ImagePublisher {
             return result(context, false);
         } finally {
             try {
-                Tree.deleteRecursively(work);
+                Trees.delete(work);
             } catch (IOException e) {
                 LOG.warnf("cannot remove %s: %s", work, e);
             }

@@ -22,7 +22,7 @@ import org.debian.bootc.events.ImageTarget;
 import org.debian.bootc.events.ResolvedPackage;
 import org.debian.bootc.publisher.image.OciLayout;
 import org.debian.bootc.publisher.apt.RepositorySigner;
-import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.debian.fs.Trees;
 
 /**
  * The reuse decision against a real OSTree repository and a real OCI layout (a small
@@ -134,7 +134,7 @@ class InputKeyRecordsIT {
 
     @Test
     void aDeletedOciLayoutIsAFullPublish() throws Exception {
-        Tree.deleteRecursively(layout.dir());
+        Trees.delete(layout.dir());
 
         InputKeyRecords.Decision decision = decide(KEY);
 

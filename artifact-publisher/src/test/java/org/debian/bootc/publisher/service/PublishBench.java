@@ -20,7 +20,7 @@ import org.debian.bootc.publisher.TestRegistry;
 import org.debian.bootc.publisher.TestTools;
 import org.debian.bootc.publisher.phase.ArchiveRelease;
 import org.debian.bootc.publisher.phase.OstreeCommitPhase;
-import org.debian.bootc.publisher.Tree;
+import org.debian.bootc.debian.fs.Trees;
 
 /**
  * The publisher's figures for docs/benchmarks.md, with the real tools: a cold publish of a
@@ -36,7 +36,7 @@ public final class PublishBench {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/publish-bench").toAbsolutePath();
         boolean quick = args.length > 1 && args[1].equals("--quick");
-        Tree.deleteRecursively(dir);
+        Trees.delete(dir);
         Files.createDirectories(dir);
         try (TestRegistry registry = TestRegistry.start(dir)) {
             ImagePublisher publisher = new ImagePublisher(new PublisherSettings(dir.resolve("data"),
@@ -112,7 +112,7 @@ public final class PublishBench {
             runner.run(List.of("ostree", "commit", "--repo=" + publisher.ostreeRepository(), "--branch=bench/plain",
                     "--tree=dir=" + tree), Duration.ofMinutes(30));
             double plainSeconds = seconds(t0);
-            Tree.deleteRecursively(tree);
+            Trees.delete(tree);
 
             report(coldSeconds, cold, image, sameSeconds, same, decisions, allReused, fullSeconds, full);
             System.out.printf("one-package update: %.1f s, %d blobs / %d bytes pushed = %.2f %% of the image%n",

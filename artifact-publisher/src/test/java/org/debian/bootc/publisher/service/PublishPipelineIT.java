@@ -1,6 +1,7 @@
 package org.debian.bootc.publisher.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.debian.bootc.debian.fs.Trees;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,7 +158,7 @@ class PublishPipelineIT {
         assertTrue(Files.isSymbolicLink(rootfs.resolve("var/run")));
         assertFalse(Files.exists(rootfs.resolve("usr/etc")));
         new LintPhase(runner).run(rootfs);
-        org.debian.bootc.publisher.Tree.deleteRecursively(rootfs);
+        org.debian.bootc.debian.fs.Trees.delete(rootfs);
     }
 
     @Test

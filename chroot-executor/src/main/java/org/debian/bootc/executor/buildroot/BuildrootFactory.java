@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.LogSink;
-import org.debian.bootc.debian.process.Mounts;
+import org.debian.bootc.debian.fs.Mounts;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildrootId;
 import org.debian.bootc.executor.failure.Diagnosis;

@@ -33,8 +33,14 @@ public interface TreeRemover {
         return Trees.size(tree);
     }
 
-    /** Root mode: {@link Trees#delete}. */
-    TreeRemover PLAIN = Trees::delete;
+    /** Root mode: debian's {@link org.debian.bootc.debian.fs.Trees#delete}, which never deletes through a mount. */
+    TreeRemover PLAIN = tree -> {
+        try {
+            org.debian.bootc.debian.fs.Trees.delete(tree);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot remove " + tree, e);
+        }
+    };
 
     static TreeRemover of(IsolationMode mode, ProcessRunner runner, int builderUid) {
         if (mode == IsolationMode.ROOT) {

@@ -1,4 +1,4 @@
-package org.debian.bootc.publisher;
+package org.debian.bootc.debian.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,16 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.debian.bootc.debian.process.Mounts;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A work directory that a killed mmdebstrap left with mounts inside (as root, as the publisher
- * runs): deleting it unmounts them and never deletes through them.
+ * Trees that builds and tools leave, deleted as root (as the publisher and the root-mode
+ * executor run): with mounts a killed mmdebstrap left inside, and with overlayfs's mode-000
+ * directory.
  */
-class TreeIT {
+class TreesIT {
 
     private final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(30));
 
@@ -36,7 +36,7 @@ class TreeIT {
         try {
             assertEquals(2, Mounts.below(work).size());
 
-            Tree.deleteRecursively(work);
+            Trees.delete(work);
 
             assertFalse(Files.exists(work), "the work directory is gone");
             assertEquals(List.of(), Mounts.below(dir), "nothing stays mounted");
@@ -47,5 +47,20 @@ class TreeIT {
                 runner.run(List.of("umount", "--lazy", mount), Duration.ofSeconds(30));
             }
         }
+    }
+
+    @Test
+    void aTreeWithAModeZeroDirectoryAndASymlinkOutIsDeletedWithoutFollowingTheLink(@TempDir Path dir) throws Exception {
+        Path outside = Files.writeString(dir.resolve("outside"), "kept");
+        Path tree = Files.createDirectories(dir.resolve("upper/work/work"));
+        Files.writeString(tree.resolve("file"), "x");
+        Files.createSymbolicLink(dir.resolve("upper/link"), outside);
+        Files.createSymbolicLink(dir.resolve("upper/dirlink"), dir);
+        Files.setPosixFilePermissions(tree, java.util.Set.of());
+
+        Trees.delete(dir.resolve("upper"));
+
+        assertFalse(Files.exists(dir.resolve("upper")));
+        assertEquals("kept", Files.readString(outside));
     }
 }

@@ -1,4 +1,4 @@
-package org.debian.bootc.debian.process;
+package org.debian.bootc.debian.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.LogSink;
+import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
  * The mount points of this process's mount namespace, read from {@code /proc/self/mountinfo}:
@@ -51,7 +55,7 @@ public final class Mounts {
      * Detaches (lazily unmounts) every mount point below {@code dir}, deepest first.
      *
      * @return the mount points detached
-     * @throws CommandFailedException when one cannot be unmounted; the caller must not then delete {@code dir}
+     * @throws org.debian.bootc.debian.process.CommandFailedException when one cannot be unmounted; the caller must not then delete {@code dir}
      */
     public static List<String> detachBelow(Path dir, ProcessRunner runner) {
         List<String> detached = new ArrayList<>();

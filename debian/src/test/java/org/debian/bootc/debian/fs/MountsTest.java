@@ -1,4 +1,4 @@
-package org.debian.bootc.debian.process;
+package org.debian.bootc.debian.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
