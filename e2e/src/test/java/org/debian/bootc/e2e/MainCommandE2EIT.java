@@ -32,11 +32,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * examples/minimal.yaml} on a fresh stack directory. The real Kafka broker and PostgreSQL
  * (local-stack), the four services as separate processes, the real Debian archive this
  * machine's apt sources name, mmdebstrap, dpkg-buildpackage, ostree, skopeo and Debian's
- * docker-registry. The manifest's disk image is booted under QEMU (TCG, OVMF) to a login
- * prompt with the published commit booted. Then the same command again: the no-change
- * case. Then version 2 of the manifest (one package more): the machine booted from
- * version 1's disk upgrades to it over HTTP from the publisher's repository, reboots into
- * it keeping its /etc, and rolls back to version 1. The steps run in order and share state.
+ * docker-registry. Then the same command again: the no-change case. Then version 2 of the
+ * manifest (one package more). Then one machine, under QEMU (TCG, OVMF), checks all that a
+ * boot can: version 1's disk image boots to a login prompt with the published commit booted
+ * and nothing failed, upgrades to version 2 over HTTP from the publisher's repository,
+ * reboots into it keeping its /etc, and rolls back to version 1 (one boot and two reboots,
+ * where there were two boots). The steps run in order and share state.
  *
  * <p>The registry is started here (the command pushes to one that already answers), so the
  * image can be read back after the command has stopped its services.
@@ -116,40 +117,14 @@ class MainCommandE2EIT {
         commit1 = commit;
         digest1 = image.group(2);
         disk1 = raw;
+        // the machine's disk, from version 1's image as published (the later runs may replace the file)
+        Path copy = WORK.resolve("vm/disk.raw");
+        GuestDisk.autologinCopy(rawFile, copy, commit1);
+        guest = copy;
     }
 
     @Test
     @Order(2)
-    void theDiskImageBootsTheCommitToALoginPrompt() throws Exception {
-        assertNotNull(disk1, "the cold run did not give a disk image");
-        guest = WORK.resolve("vm/disk.raw");
-        GuestDisk.autologinCopy(Path.of(URI.create(disk1.group(1))), guest, commit1);
-        try (BootVm vm = BootVm.boot(guest, "raw", WORK.resolve("vm/boot-1"))) {
-            // up to the line's end: the console may have only part of the line yet
-            Matcher cmdline = vm.await(Pattern.compile("Command line: ([^\n]*)\n"), Duration.ofMinutes(5),
-                    "the kernel's command line (GRUB did not start the kernel)");
-            assertTrue(Pattern.compile("ostree=/ostree/boot\\.[01]/debian/[0-9a-f]{64}/0").matcher(cmdline.group(1))
-                    .find(), "the kernel command line names no ostree deployment: " + cmdline.group(1));
-            assertTrue(cmdline.group(1).contains("root=LABEL=root rw console=ttyS0,115200n8"), cmdline.group(1));
-            vm.await(Pattern.compile("Reached target .*multi-user\\.target"), Duration.ofMinutes(10),
-                    "systemd reaching multi-user.target");
-            loginOnSerial(vm);
-            double login = vm.seconds();
-            assertFalse(vm.console().contains("FAILED"), "a unit failed while booting:\n" + vm.console());
-            String status = vm.run("ostree admin status", Duration.ofMinutes(1));
-            assertTrue(status.contains("* debian " + commit1 + ".0"), "the published commit is not booted:\n" + status);
-            assertEquals("running", vm.run("systemctl is-system-running --wait", Duration.ofMinutes(3)).strip(),
-                    "systemd is not running cleanly: " + vm.run("systemctl --failed --no-legend", Duration.ofMinutes(1)));
-            assertTrue(vm.run("findmnt -n -o SOURCE,FSTYPE /boot", Duration.ofMinutes(1)).contains("ext4"),
-                    "/boot is not mounted from the boot partition");
-            System.out.printf("boot test: login prompt after %.1f s under TCG%n", login);
-            vm.type("systemctl poweroff\n"); // the shell ends with the machine: no answer to wait for
-            vm.awaitExit(Duration.ofMinutes(3));
-        }
-    }
-
-    @Test
-    @Order(3)
     void aSecondRunRebuildsAndPushesNothing() throws Exception {
         assertNotNull(commit1, "the cold run did not finish");
         String second = mainCommand(manifest("minimal.yaml", "1", false), "run-2", Duration.ofMinutes(30));
@@ -168,14 +143,14 @@ class MainCommandE2EIT {
 
     /**
      * Version 2 of the same ref adds one package (hello, which the compose rebuilds); the
-     * machine booted from version 1's disk pulls it from the publisher's repository over
-     * HTTP, deploys it, keeps a local change to /etc, reboots into it, then goes back to
-     * version 1.
+     * machine booted from version 1's disk (the boot checks first) pulls it from the
+     * publisher's repository over HTTP, deploys it, keeps a local change to /etc, reboots
+     * into it, then goes back to version 1.
      */
     @Test
-    @Order(4)
-    void version2IsAnUpgradeTheMachinePullsAndRollsBackFrom() throws Exception {
-        assertNotNull(guest, "the boot test did not run");
+    @Order(3)
+    void version1BootsAndVersion2IsAnUpgradeTheMachinePullsAndRollsBackFrom() throws Exception {
+        assertNotNull(guest, "the cold run gave no disk image to boot");
         String third = mainCommand(manifest("minimal-2.yaml", "2", true), "run-3", Duration.ofMinutes(40));
         Matcher ref = REF.matcher(third);
         assertTrue(ref.find(), "no ref and commit printed:\n" + third);
@@ -187,15 +162,15 @@ class MainCommandE2EIT {
     }
 
     /**
-     * In a machine booted from {@code guest} (version 1 deployed): networking, a local
+     * In a machine booted from {@code guest} (version 1 deployed): the boot checks, networking, a local
      * change to /etc, the upgrade pulled over HTTP from {@code repo}, a reboot into
      * {@code commit2} with /etc kept, then back to {@code commit1}.
      */
     static void upgradeAndRollBack(Path guest, Path repo, String commit1, String commit2, Path vmDir)
             throws Exception {
         try (StaticFiles http = StaticFiles.serve(repo);
-                BootVm vm = BootVm.boot(guest, "raw", vmDir.resolve("boot-2"))) {
-            loginOnSerial(vm);
+                BootVm vm = BootVm.boot(guest, "raw", vmDir.resolve("boot"))) {
+            bootsToALoginPrompt(vm, commit1);
             // the minimal image has systemd-networkd but no network configured: DHCP on the Ethernet ports,
             // a local configuration that, like the marker file, must survive the upgrade
             vm.run("printf '[Match]\\nName=en*\\n\\n[Network]\\nDHCP=ipv4\\n' > /etc/systemd/network/50-dhcp.network"
@@ -237,6 +212,32 @@ class MainCommandE2EIT {
             vm.type("systemctl poweroff\n"); // the shell ends with the machine: no answer to wait for
             vm.awaitExit(Duration.ofMinutes(3));
         }
+    }
+
+    /**
+     * The first boot of version 1's disk: GRUB starts the kernel with an ostree deployment, systemd
+     * reaches multi-user.target with no unit failed, the published commit is booted, /boot is the
+     * boot partition.
+     */
+    private static void bootsToALoginPrompt(BootVm vm, String commit1) throws Exception {
+        // up to the line's end: the console may have only part of the line yet
+        Matcher cmdline = vm.await(Pattern.compile("Command line: ([^\n]*)\n"), Duration.ofMinutes(5),
+                "the kernel's command line (GRUB did not start the kernel)");
+        assertTrue(Pattern.compile("ostree=/ostree/boot\\.[01]/debian/[0-9a-f]{64}/0").matcher(cmdline.group(1))
+                .find(), "the kernel command line names no ostree deployment: " + cmdline.group(1));
+        assertTrue(cmdline.group(1).contains("root=LABEL=root rw console=ttyS0,115200n8"), cmdline.group(1));
+        vm.await(Pattern.compile("Reached target .*multi-user\\.target"), Duration.ofMinutes(10),
+                "systemd reaching multi-user.target");
+        loginOnSerial(vm);
+        double login = vm.seconds();
+        assertFalse(vm.console().contains("FAILED"), "a unit failed while booting:\n" + vm.console());
+        String status = vm.run("ostree admin status", Duration.ofMinutes(1));
+        assertTrue(status.contains("* debian " + commit1 + ".0"), "the published commit is not booted:\n" + status);
+        assertEquals("running", vm.run("systemctl is-system-running --wait", Duration.ofMinutes(3)).strip(),
+                "systemd is not running cleanly: " + vm.run("systemctl --failed --no-legend", Duration.ofMinutes(1)));
+        assertTrue(vm.run("findmnt -n -o SOURCE,FSTYPE /boot", Duration.ofMinutes(1)).contains("ext4"),
+                "/boot is not mounted from the boot partition");
+        System.out.printf("boot test: login prompt after %.1f s under TCG%n", login);
     }
 
     /** Waits until the guest can open a TCP connection to the host's {@code port} (10.0.2.2 on QEMU's user network). */
