@@ -1,34 +1,37 @@
 package org.debian.bootc.publisher.apt;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Locale;
 
+import org.debian.bootc.debian.http.Fetcher;
+import org.debian.bootc.debian.http.Fetcher.FetchException;
 import org.debian.bootc.events.ArtifactRef;
 
 /**
  * Copies an artifact from its location ({@code file:}, {@code http:} or {@code https:})
  * and checks it is the artifact the event named: same size, same sha256. An artifact
  * store is content-addressed; a file that does not hash to its name is not that artifact.
+ * The fetch is debian's {@link Fetcher}, capped at the size the event names: a location
+ * that sends more is cut off there.
+ *
+ * <p>What the event got wrong (a location that is no URI, a scheme, a missing file, other
+ * bytes) is an {@link IllegalArgumentException}; a store that cannot be reached or stops
+ * sending is an {@link IOException}, which a retry can cure.
  */
 public final class ArtifactFetcher {
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+    private final Fetcher fetcher;
+
+    public ArtifactFetcher() {
+        this(new Fetcher(Fetcher.Limits.DEFAULTS));
+    }
+
+    public ArtifactFetcher(Fetcher fetcher) {
+        this.fetcher = fetcher;
+    }
 
     /** Fetches {@code artifact} to {@code target}, or fails naming the artifact and what was wrong. */
     public void fetch(ArtifactRef artifact, Path target) throws IOException {
@@ -39,57 +42,23 @@ public final class ArtifactFetcher {
             throw new IllegalArgumentException("artifact " + artifact.name() + ": location \"" + artifact.location()
                     + "\" is not a URI: " + e.getMessage());
         }
-        String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
         Path partial = target.resolveSibling(target.getFileName() + ".part");
-        MessageDigest sha256 = sha256();
-        switch (scheme) {
-            case "file" -> {
-                Path source = Path.of(location);
-                if (!Files.isRegularFile(source)) {
-                    throw new IllegalArgumentException("artifact " + artifact.name() + ": location "
-                            + artifact.location() + " is not a readable file");
-                }
-                try (InputStream in = new DigestInputStream(Files.newInputStream(source), sha256)) {
-                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                }
+        Fetcher.Fetched fetched;
+        try {
+            fetched = fetcher.fetch(location, partial, artifact.size());
+        } catch (FetchException e) {
+            switch (e.reason()) {
+                case UNSUPPORTED_SCHEME, NOT_FOUND, TOO_BIG -> throw new IllegalArgumentException("artifact "
+                        + artifact.name() + ": " + e.getMessage() + " (the event says " + artifact.size() + " bytes)");
+                default -> throw e;
             }
-            case "http", "https" -> {
-                HttpRequest request = HttpRequest.newBuilder(location).timeout(Duration.ofMinutes(10)).GET().build();
-                HttpResponse<InputStream> response;
-                try {
-                    response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while fetching " + location, e);
-                }
-                if (response.statusCode() != 200) {
-                    response.body().close();
-                    throw new IllegalArgumentException("artifact " + artifact.name() + ": " + location
-                            + " answered HTTP " + response.statusCode());
-                }
-                try (InputStream in = new DigestInputStream(response.body(), sha256)) {
-                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            default -> throw new IllegalArgumentException("artifact " + artifact.name() + ": location \""
-                    + artifact.location() + "\" has scheme \"" + scheme + "\"; only file, http and https are fetched");
         }
-        long size = Files.size(partial);
-        String digest = HexFormat.of().formatHex(sha256.digest());
-        if (size != artifact.size() || !digest.equals(artifact.sha256())) {
+        if (fetched.size() != artifact.size() || !fetched.sha256().equals(artifact.sha256())) {
             Files.delete(partial);
             throw new IllegalArgumentException("artifact " + artifact.name() + " from " + artifact.location()
-                    + " is " + size + " bytes with sha256 " + digest + ", but the event says " + artifact.size()
-                    + " bytes with sha256 " + artifact.sha256());
+                    + " is " + fetched.size() + " bytes with sha256 " + fetched.sha256() + ", but the event says "
+                    + artifact.size() + " bytes with sha256 " + artifact.sha256());
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

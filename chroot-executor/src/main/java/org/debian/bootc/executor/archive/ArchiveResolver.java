@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.debian.bootc.debian.FileSyntaxException;
 import org.debian.bootc.debian.apt.AptSource;
 import org.debian.bootc.debian.apt.AptSources;
+import org.debian.bootc.debian.http.Fetcher;
 import org.debian.bootc.executor.failure.ArchiveUnreachable;
 import org.debian.bootc.executor.failure.ConfigError;
 
@@ -24,10 +25,10 @@ public final class ArchiveResolver {
 
     private final Optional<URI> configured;
     private final AptSources host;
-    private final Downloader downloader;
+    private final Fetcher downloader;
     private final Path scratch;
 
-    public ArchiveResolver(Optional<URI> configured, AptSources host, Downloader downloader, Path scratch) {
+    public ArchiveResolver(Optional<URI> configured, AptSources host, Fetcher downloader, Path scratch) {
         this.configured = configured;
         this.host = host;
         this.downloader = downloader;

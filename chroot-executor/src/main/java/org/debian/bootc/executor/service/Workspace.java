@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.executor.archive.ArchiveResolver;
-import org.debian.bootc.executor.archive.Downloader;
+import org.debian.bootc.debian.http.Fetcher;
 import org.debian.bootc.executor.artifact.ComposeAptRepositories;
 import org.debian.bootc.executor.artifact.LocalArtifactStore;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
@@ -78,7 +78,7 @@ public final class Workspace {
         this.buildroots = new BuildrootFactory(state.resolve("buildroots").resolve(options.executorId()), runner,
                 options.builderUid(), Duration.ofMinutes(2), mode);
         this.store = new LocalArtifactStore(state.resolve("artifacts"));
-        Downloader downloader = new Downloader(Duration.ofMinutes(5));
+        Fetcher downloader = new Fetcher(Fetcher.Limits.DEFAULTS);
         Path downloads = state.resolve("downloads").resolve(options.executorId());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "build-watchdog");

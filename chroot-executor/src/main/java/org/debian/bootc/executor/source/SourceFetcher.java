@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.events.SourceFile;
 import org.debian.bootc.events.SourcePackage;
-import org.debian.bootc.executor.archive.Downloader;
+import org.debian.bootc.debian.http.Fetcher;
 import org.debian.bootc.executor.failure.SourceError;
 
 /**
@@ -25,9 +25,9 @@ public final class SourceFetcher {
     /** A file name that stays in its directory: no slash, not . or .. */
     private static final Pattern PLAIN_NAME = Pattern.compile("^(?!\\.\\.?$)[^/\\x00]+$");
 
-    private final Downloader downloader;
+    private final Fetcher downloader;
 
-    public SourceFetcher(Downloader downloader) {
+    public SourceFetcher(Fetcher downloader) {
         this.downloader = downloader;
     }
 
@@ -57,10 +57,11 @@ public final class SourceFetcher {
                 throw new SourceError("source file " + file.name() + ": location '" + file.location()
                         + "' is not an absolute URI");
             }
-            Downloader.Fetched fetched;
+            Fetcher.Fetched fetched;
             try {
                 Files.createDirectories(dir);
-                fetched = downloader.fetch(uri, dir.resolve(file.name()));
+                // no more than the task says the file has: a server that sends more is cut off there
+                fetched = downloader.fetch(uri, dir.resolve(file.name()), file.size());
             } catch (IOException e) {
                 throw new SourceError("source file " + file.name() + ": " + e.getMessage(), List.of(), e);
             }

@@ -18,6 +18,7 @@ import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.artifact.Sha256s;
 import org.debian.bootc.executor.failure.ArchiveUnreachable;
 import org.debian.bootc.executor.failure.ConfigError;
+import org.debian.bootc.debian.http.Fetcher;
 
 class ArchiveResolverTest {
 
@@ -41,7 +42,7 @@ class ArchiveResolverTest {
         write("etc/apt/sources.list.d/a.list", "deb file:/srv/mirror/debian/ trixie main\n");
         write("etc/apt/sources.list.d/c.list.disabled", "deb http://ignored.example.invalid/debian forky main\n");
         ArchiveResolver sources = new ArchiveResolver(Optional.empty(), new AptSources(root),
-                new Downloader(Duration.ofSeconds(5)), root.resolve("scratch"));
+                new Fetcher(Fetcher.Limits.DEFAULTS), root.resolve("scratch"));
         assertEquals(Optional.of(URI.create("http://two.example.invalid/debian/")), sources.fromMachine("bookworm"));
         assertEquals(Optional.of(URI.create("file:/srv/mirror/debian/")), sources.fromMachine("trixie"));
         assertEquals(Optional.of(URI.create("http://one.example.invalid/debian/")),
@@ -54,7 +55,7 @@ class ArchiveResolverTest {
         write("etc/apt/sources.list", "deb http://machine.example.invalid/debian bookworm main\n"
                 + "deb [arch=amd64 http://machine.example.invalid/debian bookworm main\n");
         ArchiveResolver machine = new ArchiveResolver(Optional.empty(), new AptSources(root),
-                new Downloader(Duration.ofSeconds(5)), root.resolve("scratch"));
+                new Fetcher(Fetcher.Limits.DEFAULTS), root.resolve("scratch"));
 
         ConfigError e = assertThrows(ConfigError.class, () -> machine.archiveFor("bookworm", Optional.empty()));
 
@@ -64,7 +65,7 @@ class ArchiveResolverTest {
     @Test
     void theTaskArchiveComesFirstThenConfigurationThenTheMachine() throws IOException {
         write("etc/apt/sources.list", "deb http://machine.example.invalid/debian bookworm main\n");
-        Downloader downloader = new Downloader(Duration.ofSeconds(5));
+        Fetcher downloader = new Fetcher(Fetcher.Limits.DEFAULTS);
         AptSources host = new AptSources(root);
         ArchiveResolver configured = new ArchiveResolver(Optional.of(URI.create("http://configured.example.invalid/debian")),
                 host, downloader, root.resolve("scratch"));
@@ -85,7 +86,7 @@ class ArchiveResolverTest {
     void theInReleaseHashIsOfWhatTheArchiveServes() throws IOException {
         write("srv/debian/dists/bookworm/InRelease", "Origin: Debian\n");
         ArchiveResolver resolver = new ArchiveResolver(Optional.empty(), new AptSources(root),
-                new Downloader(Duration.ofSeconds(5)), root.resolve("scratch"));
+                new Fetcher(Fetcher.Limits.DEFAULTS), root.resolve("scratch"));
         assertEquals(Sha256s.of("Origin: Debian\n"),
                 resolver.inReleaseSha256(root.resolve("srv/debian").toUri(), "bookworm"));
         ArchiveUnreachable missing = assertThrows(ArchiveUnreachable.class,

@@ -22,6 +22,7 @@ import org.debian.bootc.executor.service.BuildRequest;
 import org.debian.bootc.executor.service.TestSources;
 import org.debian.bootc.executor.service.TestWorkspace;
 import org.debian.bootc.executor.service.Workspace;
+import org.debian.bootc.debian.http.Fetcher;
 
 /**
  * The executor's benchmarks (docs/benchmarks.md), side by side in one run:
@@ -136,7 +137,7 @@ public final class ExecutorBench {
         }
         Path dsc = scratch.resolve("sources").resolve(hello.dsc());
         for (var file : hello.files()) {
-            new org.debian.bootc.executor.archive.Downloader(Duration.ofMinutes(2))
+            new org.debian.bootc.debian.http.Fetcher(org.debian.bootc.debian.http.Fetcher.Limits.DEFAULTS)
                     .fetch(java.net.URI.create(file.location()), scratch.resolve("sources").resolve(file.name()));
         }
         List<Long> sbuild = new ArrayList<>();

@@ -27,7 +27,7 @@ import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
 import org.debian.bootc.debian.apt.AptSources;
 import org.debian.bootc.executor.archive.ArchiveResolver;
-import org.debian.bootc.executor.archive.Downloader;
+import org.debian.bootc.debian.http.Fetcher;
 import org.debian.bootc.debian.process.Command;
 import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.debian.process.ProcessRunner;
@@ -100,7 +100,7 @@ public final class TestSources {
         String suite = hostSuite();
         URI archive = hostArchive(suite);
         String inRelease = new ArchiveResolver(Optional.empty(), AptSources.ofMachine(),
-                new Downloader(Duration.ofMinutes(1)), Files.createTempDirectory("inrelease"))
+                new Fetcher(Fetcher.Limits.DEFAULTS), Files.createTempDirectory("inrelease"))
                 .inReleaseSha256(archive, suite);
         TaskId id = new TaskId(compose.value() + ":" + source.name() + ":amd64-" + UUID.randomUUID());
         return new BuildTaskDispatched(id, 1, compose, source, "amd64", suite, archive.toString(), inRelease,
@@ -109,7 +109,7 @@ public final class TestSources {
 
     /** The machine's archive for {@code suite} (its apt configuration). */
     public static URI hostArchive(String suite) {
-        return new ArchiveResolver(Optional.empty(), AptSources.ofMachine(), new Downloader(Duration.ofMinutes(1)),
+        return new ArchiveResolver(Optional.empty(), AptSources.ofMachine(), new Fetcher(Fetcher.Limits.DEFAULTS),
                 Path.of(System.getProperty("java.io.tmpdir"))).fromMachine(suite)
                 .orElseThrow(() -> new IllegalStateException("this machine's apt sources name no archive for " + suite));
     }
@@ -129,7 +129,7 @@ public final class TestSources {
     public static SourcePackage fromArchive(URI archive, String suite, String name, Path scratch) throws IOException {
         Files.createDirectories(scratch);
         Path xz = scratch.resolve("Sources.xz");
-        new Downloader(Duration.ofMinutes(2)).fetch(archive.resolve("dists/" + suite + "/main/source/Sources.xz"), xz);
+        new Fetcher(Fetcher.Limits.DEFAULTS).fetch(archive.resolve("dists/" + suite + "/main/source/Sources.xz"), xz);
         Path plain = scratch.resolve("Sources");
         // to a file: the runner keeps only the last megabyte of what a program prints
         new ProcessRunner().run(Command.of("sh", "-c", "xz -dc \"$1\" > \"$2\"", "unxz", xz.toString(),
