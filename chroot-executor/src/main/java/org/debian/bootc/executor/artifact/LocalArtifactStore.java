@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -33,24 +34,34 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
+    /**
+     * Reads the file once, without following a link (a result is the file the build made,
+     * never what a link names), hashing it into a temporary file that is then renamed to its
+     * sha256: the stored bytes are the hashed bytes even if the file changes meanwhile.
+     */
     @Override
     public ArtifactRef put(Path file, String category, String name) throws IOException {
-        String sha256 = sha256(file);
-        Path blob = blob(sha256);
-        long size = Files.size(file);
-        if (!Files.exists(blob)) {
-            Files.createDirectories(blob.getParent());
-            Path temp = blob.resolveSibling("." + sha256 + "." + UUID.randomUUID());
-            try {
-                Files.copy(file, temp);
-                Files.move(temp, blob, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-                // another build stored the same bytes first
-            } finally {
-                Files.deleteIfExists(temp);
+        Path incoming = Files.createDirectories(dir.resolve("sha256")).resolve(".incoming-" + UUID.randomUUID());
+        try {
+            MessageDigest digest = newSha256();
+            long size;
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
+                size = Files.copy(in, incoming);
             }
+            String sha256 = HexFormat.of().formatHex(digest.digest());
+            Path blob = blob(sha256);
+            if (!Files.exists(blob)) {
+                Files.createDirectories(blob.getParent());
+                try {
+                    Files.move(incoming, blob, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException e) {
+                    // another build stored the same bytes first
+                }
+            }
+            return new ArtifactRef(sha256, category, name, size, blob.toUri().toString());
+        } finally {
+            Files.deleteIfExists(incoming);
         }
-        return new ArtifactRef(sha256, category, name, size, blob.toUri().toString());
     }
 
     @Override
@@ -66,10 +77,9 @@ public final class LocalArtifactStore implements ArtifactStore {
         return dir.resolve("sha256").resolve(sha256.substring(0, 2)).resolve(sha256);
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no SHA-256 in this JVM", e);
         }

@@ -3,6 +3,7 @@ package org.debian.bootc.executor.service;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ import org.debian.bootc.executor.failure.BuildFailure;
 import org.debian.bootc.executor.failure.ConfigError;
 import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.PackageManagerError;
+import org.debian.bootc.executor.failure.BuildError;
 import org.debian.bootc.executor.failure.RootError;
 import org.debian.bootc.executor.source.SourceFetcher;
 
@@ -54,6 +56,8 @@ public final class BuildPipeline {
 
     private static final Logger LOG = Logger.getLogger(BuildPipeline.class);
     private static final Set<String> RESULT_SUFFIXES = Set.of(".deb", ".udeb", ".ddeb", ".buildinfo", ".changes");
+    /** The largest result file stored (a texlive-full .deb is under 1 GiB); larger fails the build. */
+    static final long MAX_RESULT_BYTES = 4L << 30;
     private static final String BUILD_SCRIPT = String.join("\n",
             "set -e",
             "cd /build",
@@ -495,20 +499,39 @@ public final class BuildPipeline {
         }
     }
 
+    /**
+     * The build's results: the regular files it left in {@code /build} with a result suffix.
+     * Every process of the build is killed first, so nothing can change or swap a file while it
+     * is read. A result that is not a regular file (a symbolic link that names a host file, a
+     * device, a FIFO), a hard link, or a file over {@link #MAX_RESULT_BYTES} fails the build
+     * naming it, before anything is stored: results are data, never paths.
+     */
     private List<ArtifactRef> results(BuildAttempt attempt) {
         Buildroot root = attempt.root();
         BuildRequest request = attempt.request();
         BuildLog log = attempt.log();
+        root.kill();
         Set<String> sourceFiles = request.source().files().stream().map(SourceFile::name).collect(Collectors.toSet());
-        List<ArtifactRef> refs = new ArrayList<>();
-        List<Path> debs = new ArrayList<>();
+        List<Path> results = new ArrayList<>();
         try (Stream<Path> files = Files.list(root.buildDir())) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString();
                 String suffix = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
                 if (sourceFiles.contains(name) || !RESULT_SUFFIXES.contains(suffix)) {
                     continue;
                 }
+                checkResult(file, name);
+                results.add(file);
+            }
+        } catch (IOException e) {
+            throw new RootError("cannot list the results: " + e.getMessage(), List.of(), e);
+        }
+        List<ArtifactRef> refs = new ArrayList<>();
+        List<Path> debs = new ArrayList<>();
+        try {
+            for (Path file : results) {
+                String name = file.getFileName().toString();
+                String suffix = name.substring(name.lastIndexOf('.'));
                 String category = switch (suffix) {
                     case ".buildinfo" -> ArtifactRef.BUILDINFO;
                     case ".changes" -> ArtifactRef.CHANGES;
@@ -530,6 +553,33 @@ public final class BuildPipeline {
             log.line("warning: the compose repository was not updated: " + e.getMessage());
         }
         return refs;
+    }
+
+    /** Fails the build unless {@code file} is a regular file with one name and at most {@link #MAX_RESULT_BYTES}. */
+    static void checkResult(Path file, String name) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,nlink,size", LinkOption.NOFOLLOW_LINKS);
+        int type = (Integer) a.get("mode") & 0170000;
+        String what = switch (type) {
+            case 0100000 -> null;
+            case 0120000 -> "a symbolic link (to " + Files.readSymbolicLink(file) + ")";
+            case 0040000 -> "a directory";
+            case 0020000, 0060000 -> "a device";
+            case 0010000 -> "a FIFO";
+            case 0140000 -> "a socket";
+            default -> "not a regular file";
+        };
+        if (what != null) {
+            throw new BuildError("result " + name + " is " + what + ": only regular files the build made are"
+                    + " results; nothing was stored");
+        }
+        if ((Integer) a.get("nlink") > 1) {
+            throw new BuildError("result " + name + " is a hard link (" + a.get("nlink") + " names): only regular"
+                    + " files the build made are results; nothing was stored");
+        }
+        if ((Long) a.get("size") > MAX_RESULT_BYTES) {
+            throw new BuildError("result " + name + " has " + a.get("size") + " bytes, more than the "
+                    + MAX_RESULT_BYTES + " a result may have; nothing was stored");
+        }
     }
 
     /**

@@ -146,6 +146,54 @@ class BuildPipelineIT {
         assertEquals(BuildResult.SUCCESS, build(look).result());
     }
 
+    /**
+     * Results are data, never paths: a build that leaves a symbolic link named like a .deb
+     * pointing at a host file fails naming it, the host file's bytes are not stored, and the
+     * next build on the same executor succeeds.
+     */
+    @Test
+    void aResultThatIsASymlinkToAHostFileFailsTheBuildAndNothingIsStored() throws IOException {
+        SourcePackage thief = TestSources.nativePackage(work, "bootc-test-symlink", "",
+                List.of("ln -s /etc/shadow ../stolen_1.0_all.deb"));
+        BuildOutcome outcome = build(thief);
+        assertEquals(BuildResult.FAILURE, outcome.result(), () -> String.join("\n", outcome.logTail()));
+        BuildError e = assertInstanceOf(BuildError.class, outcome.failure().orElseThrow());
+        assertTrue(e.getMessage().contains("result stolen_1.0_all.deb is a symbolic link (to /etc/shadow)"),
+                e.getMessage());
+        assertEquals(List.of(ArtifactRef.BUILD_LOG), outcome.artifacts().stream().map(ArtifactRef::category).toList(),
+                "nothing but the log is stored, not even the real .deb");
+        assertFalse(workspace.store().contains(TestSources.sha256(Path.of("/etc/shadow"))),
+                "the host's /etc/shadow is in the artifact store");
+        SourcePackage next = TestSources.nativePackage(work, "bootc-test-after-symlink", "", List.of("true"));
+        assertEquals(BuildResult.SUCCESS, build(next).result(), "the next build on the same executor");
+    }
+
+    /** A result that is a hard link (another name of a file, which could be outside the results) fails the build. */
+    @Test
+    void aResultThatIsAHardLinkFailsTheBuild() throws IOException {
+        SourcePackage linker = TestSources.nativePackage(work, "bootc-test-hardlink", "",
+                List.of("echo data > ../other-name", "ln ../other-name ../linked_1.0_all.deb"));
+        BuildOutcome outcome = build(linker);
+        assertEquals(BuildResult.FAILURE, outcome.result(), () -> String.join("\n", outcome.logTail()));
+        assertTrue(outcome.failure().orElseThrow().getMessage().contains("result linked_1.0_all.deb is a hard link"),
+                outcome.failure().orElseThrow().getMessage());
+        assertEquals(List.of(ArtifactRef.BUILD_LOG), outcome.artifacts().stream().map(ArtifactRef::category).toList());
+    }
+
+    /** A 100 GB sparse file left as a result fails the build by its size, before a byte of it is read. */
+    @Test
+    void aHugeSparseResultFailsTheBuildWithoutBeingRead() throws IOException {
+        SourcePackage huge = TestSources.nativePackage(work, "bootc-test-sparse", "",
+                List.of("truncate -s 100G ../huge_1.0_all.deb"));
+        long started = System.nanoTime();
+        BuildOutcome outcome = build(huge);
+        assertEquals(BuildResult.FAILURE, outcome.result(), () -> String.join("\n", outcome.logTail()));
+        assertTrue(outcome.failure().orElseThrow().getMessage().contains("result huge_1.0_all.deb has 107374182400 bytes,"
+                + " more than the 4294967296 a result may have"), outcome.failure().orElseThrow().getMessage());
+        assertEquals(List.of(ArtifactRef.BUILD_LOG), outcome.artifacts().stream().map(ArtifactRef::category).toList());
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 300, "it was read");
+    }
+
     @Test
     void theSecondBuildOnTheSameBaseRunsNoMmdebstrapAndTheSecondWithTheSameBuildDepsDownloadsNothing()
             throws IOException {
