@@ -36,6 +36,13 @@ import org.debian.bootc.events.BuildrootId;
  */
 public final class Buildroot implements AutoCloseable {
 
+    /**
+     * The most log one command in the chroot may write (the build's own log is the biggest:
+     * LibreOffice's is about 100 MB): past it the command is killed and the build fails, so a
+     * build cannot fill the executor's disk with log. Lines are cut at the runner's line limit.
+     */
+    public static final long LOG_LIMIT_CHARS = 256L << 20;
+
     private static final Logger LOG = Logger.getLogger(Buildroot.class);
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -188,7 +195,7 @@ public final class Buildroot implements AutoCloseable {
         argv.addAll(List.of("/usr/bin/env", "-i", "-C", command.workingDirectory()));
         env.forEach((k, v) -> argv.add(k + "=" + v));
         argv.addAll(command.argv());
-        return Command.of(argv).withTimeout(command.timeout());
+        return Command.of(argv).withTimeout(command.timeout()).withLogLimit(LOG_LIMIT_CHARS);
     }
 
     /**

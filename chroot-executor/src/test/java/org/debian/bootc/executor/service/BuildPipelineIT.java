@@ -23,9 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.ArtifactRef;
 import org.debian.bootc.events.BuildResult;
 import org.debian.bootc.events.SourcePackage;
+import org.debian.bootc.executor.buildroot.Buildroot;
 import org.debian.bootc.executor.failure.BuildError;
 import org.debian.bootc.executor.failure.BuildTimeout;
 import org.debian.bootc.executor.failure.Cancelled;
@@ -192,6 +194,26 @@ class BuildPipelineIT {
                 + " more than the 4294967296 a result may have"), outcome.failure().orElseThrow().getMessage());
         assertEquals(List.of(ArtifactRef.BUILD_LOG), outcome.artifacts().stream().map(ArtifactRef::category).toList());
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 300, "it was read");
+    }
+
+    /**
+     * An endless log line costs the executor no memory (the line is cut), and a build that writes
+     * log past the limit is killed and fails naming the limit.
+     */
+    @Test
+    void anEndlessLogLineIsCutAndALogPastTheLimitFailsTheBuild() throws IOException {
+        SourcePackage chatty = TestSources.nativePackage(work, "bootc-test-endless-line", "",
+                List.of("head -c 20000000 /dev/zero | tr '\\0' x", "echo", "yes 'flooding the log' | head -c "
+                        + (Buildroot.LOG_LIMIT_CHARS + 1000)));
+        BuildOutcome outcome = build(chatty);
+        assertEquals(BuildResult.FAILURE, outcome.result(), () -> String.join("\n", outcome.logTail()));
+        assertTrue(outcome.failure().orElseThrow().getMessage().contains("wrote more than " + Buildroot.LOG_LIMIT_CHARS
+                + " characters of log"), outcome.failure().orElseThrow().getMessage());
+        String log = log(outcome);
+        // the 20 MB line is kept as its first LINE_LIMIT characters and a note of how many more there were
+        assertTrue(java.util.regex.Pattern.compile("(?m)^x{" + ProcessRunner.LINE_LIMIT + "} \\[line cut: 199\\d{5}"
+                + " more characters\\]$").matcher(log).find(), "the endless line was not cut");
+        assertTrue(log.length() < Buildroot.LOG_LIMIT_CHARS + (1 << 20), "the log holds " + log.length());
     }
 
     @Test

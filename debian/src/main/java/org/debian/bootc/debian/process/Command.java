@@ -26,12 +26,14 @@ import java.util.Set;
  * @param stdin when present, the file the program reads as standard input; otherwise /dev/null
  * @param stdout where standard output goes
  * @param acceptedExitCodes exit statuses that are not a failure; empty accepts every status
+ * @param logLimitChars the most characters of log (standard error, with standard output when it goes to
+ *        the log) the program may write before it is killed and the run fails; {@code Long.MAX_VALUE} for none
  * @param tied whether the program runs in private PID and mount namespaces that die with the
  *        service (see {@link #tiedToService()})
  */
 public record Command(List<String> argv, Map<String, String> environment, Optional<Path> directory,
         Optional<Duration> timeout, Optional<Path> stdin, Stdout stdout, Set<Integer> acceptedExitCodes,
-        boolean tied) {
+        boolean tied, long logLimitChars) {
 
     /**
      * What {@link #tiedToService()} runs a program under: the parent-death signal kills
@@ -82,6 +84,9 @@ public record Command(List<String> argv, Map<String, String> environment, Option
             throw new IllegalArgumentException("an output limit must be positive: " + stdout);
         }
         acceptedExitCodes = Set.copyOf(acceptedExitCodes);
+        if (logLimitChars <= 0) {
+            throw new IllegalArgumentException("a log limit must be positive: " + logLimitChars);
+        }
     }
 
     /** Only exit status 0 is accepted; the output is merged into the log; the runner's default timeout. */
@@ -91,30 +96,30 @@ public record Command(List<String> argv, Map<String, String> environment, Option
 
     public static Command of(List<String> argv) {
         return new Command(argv, Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), new Stdout.ToLog(),
-                Set.of(0), false);
+                Set.of(0), false, Long.MAX_VALUE);
     }
 
     public Command withTimeout(Duration limit) {
         return new Command(argv, environment, directory, Optional.of(limit), stdin, stdout, acceptedExitCodes,
-                tied);
+                tied, logLimitChars);
     }
 
     public Command withEnvironment(Map<String, String> variables) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(variables);
         return new Command(argv, merged, directory, timeout, stdin, stdout, acceptedExitCodes,
-                tied);
+                tied, logLimitChars);
     }
 
     public Command inDirectory(Path workingDirectory) {
         return new Command(argv, environment, Optional.of(workingDirectory), timeout, stdin, stdout,
                 acceptedExitCodes,
-                tied);
+                tied, logLimitChars);
     }
 
     public Command withStdin(Path file) {
         return new Command(argv, environment, directory, timeout, Optional.of(file), stdout, acceptedExitCodes,
-                tied);
+                tied, logLimitChars);
     }
 
     /** Keeps standard output apart from the log, in memory, up to {@link #CAPTURE_LIMIT}. */
@@ -134,19 +139,19 @@ public record Command(List<String> argv, Map<String, String> environment, Option
 
     public Command withStdout(Stdout where) {
         return new Command(argv, environment, directory, timeout, stdin, where, acceptedExitCodes,
-                tied);
+                tied, logLimitChars);
     }
 
     public Command acceptingExitCodes(Integer... codes) {
         if (codes.length == 0) {
             throw new IllegalArgumentException("name the accepted exit codes, or use acceptingAnyExitCode()");
         }
-        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(codes), tied);
+        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(codes), tied, logLimitChars);
     }
 
     /** Every exit status is an answer the caller reads; a timeout or a program that cannot start still fails. */
     public Command acceptingAnyExitCode() {
-        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(), tied);
+        return new Command(argv, environment, directory, timeout, stdin, stdout, Set.of(), tied, logLimitChars);
     }
 
     /**
@@ -157,7 +162,12 @@ public record Command(List<String> argv, Map<String, String> environment, Option
      * with {@code CAP_SYS_ADMIN}), as mounting does.
      */
     public Command tiedToService() {
-        return new Command(argv, environment, directory, timeout, stdin, stdout, acceptedExitCodes, true);
+        return new Command(argv, environment, directory, timeout, stdin, stdout, acceptedExitCodes, true, logLimitChars);
+    }
+
+    /** Kills the program and fails the run once its log passes {@code chars} characters (a build filling a disk with log). */
+    public Command withLogLimit(long chars) {
+        return new Command(argv, environment, directory, timeout, stdin, stdout, acceptedExitCodes, tied, chars);
     }
 
     /** The argument vector the runner starts: {@link #argv()}, behind the launcher when it is tied to the service. */

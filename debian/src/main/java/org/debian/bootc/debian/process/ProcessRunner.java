@@ -1,10 +1,10 @@
 package org.debian.bootc.debian.process;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +43,8 @@ public final class ProcessRunner {
     public static final int QUOTED_LINES = 15;
     /** The log kept in memory beyond this is dropped from the head: the last lines explain a failure. */
     public static final int LOG_LIMIT = 1024 * 1024;
+    /** Characters of one log line kept; the rest of a longer line is dropped (an endless line costs no memory). */
+    public static final int LINE_LIMIT = 64 * 1024;
     /** The timeout of a command that names none, unless the runner is given another. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
@@ -127,7 +129,7 @@ public final class ProcessRunner {
             OutputStream stdoutTarget, long begin) {
         String program = command.program();
         LogCapture log = new LogCapture(stdoutTarget == null ? process.getInputStream() : process.getErrorStream(),
-                sink, program);
+                sink, program, process, command.logLimitChars());
         StdoutCapture stdout = stdoutTarget == null ? null
                 : new StdoutCapture(process, stdoutTarget, limit(command.stdout()), program);
         started.accept(process);
@@ -148,6 +150,10 @@ public final class ProcessRunner {
                     begin);
         }
         log.join();
+        if (log.overflowed()) {
+            throw failure(Reason.OUTPUT_LIMIT, program + " wrote more than " + command.logLimitChars()
+                    + " characters of log", command, log, stdout, begin);
+        }
         if (stdout != null) {
             stdout.join();
             if (stdout.overflowed()) {
@@ -275,41 +281,94 @@ public final class ProcessRunner {
         }
     }
 
-    /** Reads the log line by line on its own thread, so a chatty program never blocks on a full pipe. */
+    /**
+     * Reads the log line by line on its own thread, so a chatty program never blocks on a full pipe.
+     * A line longer than {@link #LINE_LIMIT} characters is cut there (the rest of it is read and
+     * dropped), so an endless line costs no memory; past the command's log limit the program is
+     * killed and the rest drained.
+     */
     private static final class LogCapture {
 
         private final Thread thread;
         private final StringBuilder text = new StringBuilder();
         private final Deque<String> last = new ArrayDeque<>();
+        private final Process process;
+        private final long limit;
+        private volatile boolean overflowed;
 
-        LogCapture(InputStream stream, LogSink sink, String name) {
+        LogCapture(InputStream stream, LogSink sink, String name, Process process, long limit) {
+            this.process = process;
+            this.limit = limit;
             thread = new Thread(() -> drain(stream, sink), name + "-log");
             thread.setDaemon(true);
             thread.start();
         }
 
         private void drain(InputStream stream, LogSink sink) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    sink.line(line);
-                    synchronized (this) {
-                        text.append(line).append('\n');
-                        if (text.length() > 2 * LOG_LIMIT) {
-                            text.delete(0, text.length() - LOG_LIMIT);
-                        }
-                        if (!line.isBlank()) {
-                            last.addLast(line.stripTrailing());
-                            if (last.size() > QUOTED_LINES) {
-                                last.removeFirst();
-                            }
+            try (Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                char[] chunk = new char[8192];
+                StringBuilder line = new StringBuilder();
+                long cutChars = 0;
+                long read = 0;
+                int n;
+                while ((n = reader.read(chunk)) >= 0) {
+                    if (overflowed) {
+                        continue; // drained so the program is not blocked while it is being killed
+                    }
+                    read += n;
+                    if (read > limit) {
+                        overflowed = true;
+                        killTree(process.toHandle());
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        char c = chunk[i];
+                        if (c == '\n') {
+                            emit(sink, line, cutChars);
+                            line.setLength(0);
+                            cutChars = 0;
+                        } else if (line.length() < LINE_LIMIT) {
+                            line.append(c);
+                        } else {
+                            cutChars++;
                         }
                     }
+                }
+                if (!overflowed && (line.length() > 0 || cutChars > 0)) {
+                    emit(sink, line, cutChars);
                 }
             } catch (IOException e) {
                 // a killed program's pipe may close under the reader; what was read still counts
                 LOG.log(System.Logger.Level.DEBUG, () -> "reading " + thread.getName() + " stopped: " + e.getMessage());
             }
+        }
+
+        private void emit(LogSink sink, StringBuilder chars, long cutChars) {
+            int end = chars.length();
+            if (end > 0 && chars.charAt(end - 1) == '\r') {
+                end--; // as readLine: a CRLF ends one line
+            }
+            String line = chars.substring(0, end);
+            if (cutChars > 0) {
+                line += " [line cut: " + cutChars + " more characters]";
+            }
+            sink.line(line);
+            synchronized (this) {
+                text.append(line).append('\n');
+                if (text.length() > 2 * LOG_LIMIT) {
+                    text.delete(0, text.length() - LOG_LIMIT);
+                }
+                if (!line.isBlank()) {
+                    last.addLast(line.stripTrailing());
+                    if (last.size() > QUOTED_LINES) {
+                        last.removeFirst();
+                    }
+                }
+            }
+        }
+
+        boolean overflowed() {
+            return overflowed;
         }
 
         void join() {

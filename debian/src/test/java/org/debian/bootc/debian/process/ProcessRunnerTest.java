@@ -335,4 +335,31 @@ class ProcessRunnerTest {
         assertEquals(List.of(), CommandFailedException.lastLines("", 3));
         assertEquals(List.of("x"), CommandFailedException.lastLines("x", 3));
     }
+
+    /** An endless line (here 50 MB without a newline) costs no memory: it is cut, and the next line comes whole. */
+    @Test
+    void aLineLongerThanTheLimitIsCutAndTheNextLineKept() {
+        List<String> lines = new ArrayList<>();
+        CommandResult result = runner.run(Command.of("sh", "-c",
+                "head -c 50000000 /dev/zero | tr '\\0' x; echo; echo after").withTimeout(Duration.ofSeconds(60)),
+                lines::add);
+        assertEquals(2, lines.size(), "two lines");
+        assertEquals("x".repeat(ProcessRunner.LINE_LIMIT) + " [line cut: " + (50_000_000 - ProcessRunner.LINE_LIMIT)
+                + " more characters]", lines.get(0));
+        assertEquals("after", lines.get(1));
+        assertTrue(result.output().length() < 2 * ProcessRunner.LINE_LIMIT);
+    }
+
+    /** A program whose log passes the command's limit is killed, with everything it started, and the run fails. */
+    @Test
+    void aLogPastTheLimitKillsTheProgramAndFailsTheRun() {
+        long started = System.nanoTime();
+        CommandFailedException e = assertThrows(CommandFailedException.class, () -> runner.run(Command.of("sh", "-c",
+                "yes 'a line of a chatty build' & wait").withLogLimit(100_000).withTimeout(Duration.ofSeconds(60)),
+                line -> { }));
+        assertEquals(Reason.OUTPUT_LIMIT, e.reason());
+        assertTrue(e.getMessage().contains("sh wrote more than 100000 characters of log"), e.getMessage());
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 30, "killed at once");
+        assertThrows(IllegalArgumentException.class, () -> Command.of("true").withLogLimit(0));
+    }
 }
