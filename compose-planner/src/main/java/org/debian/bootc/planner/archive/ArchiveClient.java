@@ -1,20 +1,14 @@
 package org.debian.bootc.planner.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +28,7 @@ import org.debian.bootc.debian.release.Release;
 import org.debian.bootc.debian.release.SignatureRejectedException;
 import org.debian.bootc.debian.release.ReleaseVerifier;
 import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.http.Fetcher;
 import org.debian.bootc.debian.process.ProcessRunner;
 
 /**
@@ -56,7 +51,8 @@ public final class ArchiveClient {
     /**
      * @param defaultKeyring the keyring for archives whose apt entry has no Signed-By
      * @param checkValidUntil refuse a Release past its Valid-Until (turn off for snapshot archives)
-     * @param requestTimeout the longest one request may take, body included
+     * @param requestTimeout the longest one request may take, body included (debian's {@link Fetcher} enforces it,
+     *        with 30 s to answer and 60 s without a byte)
      */
     public record Options(Path defaultKeyring, boolean checkValidUntil, Duration requestTimeout) {
 
@@ -67,29 +63,26 @@ public final class ArchiveClient {
         }
     }
 
-    private final HttpClient http;
+    private final Fetcher fetcher;
+    private final Fetcher small;
     private final IndexCache cache;
     private final ReleaseVerifier verifier;
     private final ProcessRunner tools;
     private final Clock clock;
     private final Options options;
 
-    public ArchiveClient(HttpClient http, IndexCache cache, ReleaseVerifier verifier, ProcessRunner tools, Clock clock,
+    public ArchiveClient(IndexCache cache, ReleaseVerifier verifier, ProcessRunner tools, Clock clock,
             Options options) {
-        this.http = http;
+        // debian's bounded fetch: 30 s to answer, 60 s without a byte, the request timeout for the whole file
+        Fetcher.Limits limits = new Fetcher.Limits(Duration.ofSeconds(30), Duration.ofSeconds(60),
+                options.requestTimeout(), Fetcher.Limits.DEFAULTS.maxBytes());
+        this.fetcher = new Fetcher(limits);
+        this.small = new Fetcher(limits.withMaxBytes(MAX_INRELEASE_BYTES));
         this.cache = cache;
         this.verifier = verifier;
         this.tools = tools;
         this.clock = clock;
         this.options = options;
-    }
-
-    /** An HTTP client as this class wants one: redirects followed, a connect timeout. */
-    public static HttpClient defaultHttpClient() {
-        return HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30))
-                .build();
     }
 
     /**
@@ -320,99 +313,49 @@ public final class ArchiveClient {
         /** @return 200, or 404 when the archive does not have the file */
         private int fetchInto(URI uri, Path target, Release.IndexEntry entry) {
             long started = System.nanoTime();
-            try (Response response = open(uri)) {
-                if (response.status != 200) {
-                    record(uri, response.status, 0, started);
-                    return response.status;
+            Fetcher.Fetched fetched;
+            try {
+                // a body larger than listed is wrong already: the fetch stops there
+                fetched = fetcher.fetch(uri, target, entry.size());
+            } catch (Fetcher.FetchException e) {
+                if (e.status().orElse(0) == 404) {
+                    record(uri, 404, 0, started);
+                    return 404;
                 }
-                MessageDigest digest = IndexCache.digest();
-                long size = 0;
-                byte[] buffer = new byte[1 << 16];
-                try (OutputStream out = Files.newOutputStream(target)) {
-                    int n;
-                    while ((n = response.body.read(buffer)) >= 0) {
-                        size += n;
-                        if (size > entry.size()) {
-                            break; // a body larger than listed is wrong already; do not read on
-                        }
-                        digest.update(buffer, 0, n);
-                        out.write(buffer, 0, n);
-                    }
-                }
-                record(uri, 200, size, started);
-                String sha256 = HexFormat.of().formatHex(digest.digest());
-                if (size != entry.size() || !sha256.equals(entry.sha256())) {
+                if (e.reason() == Fetcher.Reason.TOO_BIG) {
                     throw new ArchiveException.HashMismatch(uri.toString(), entry.sha256(), entry.size(),
-                            size > entry.size() ? "(not computed: body longer than listed)" : sha256, size);
+                            "(not computed: body longer than listed)", entry.size() + 1);
                 }
-                return 200;
-            } catch (IOException e) {
-                throw new ArchiveException.FetchFailed(uri, e.toString(), e);
+                throw new ArchiveException.FetchFailed(uri, e.getMessage(), e);
             }
+            record(uri, 200, fetched.size(), started);
+            if (fetched.size() != entry.size() || !fetched.sha256().equals(entry.sha256())) {
+                throw new ArchiveException.HashMismatch(uri.toString(), entry.sha256(), entry.size(), fetched.sha256(),
+                        fetched.size());
+            }
+            return 200;
         }
 
         Fetched fetchSmall(URI uri) {
             long started = System.nanoTime();
-            try (Response response = open(uri)) {
-                if (response.status != 200) {
-                    record(uri, response.status, 0, started);
-                    return new Fetched(response.status, new byte[0]);
+            Fetcher.Body body;
+            try {
+                body = small.fetchBytes(uri);
+            } catch (Fetcher.FetchException e) {
+                if (e.status().isPresent() && e.status().getAsInt() == 404) {
+                    record(uri, 404, 0, started);
+                    return new Fetched(404, new byte[0]);
                 }
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                byte[] buffer = new byte[1 << 16];
-                int n;
-                while ((n = response.body.read(buffer)) >= 0) {
-                    body.write(buffer, 0, n);
-                    if (body.size() > MAX_INRELEASE_BYTES) {
-                        throw new ArchiveException.FetchFailed(uri, "larger than " + MAX_INRELEASE_BYTES + " bytes",
-                                null);
-                    }
-                }
-                record(uri, 200, body.size(), started);
-                return new Fetched(200, body.toByteArray());
-            } catch (IOException e) {
-                throw new ArchiveException.FetchFailed(uri, e.toString(), e);
+                throw new ArchiveException.FetchFailed(uri, e.reason() == Fetcher.Reason.TOO_BIG
+                        ? "larger than " + MAX_INRELEASE_BYTES + " bytes" : e.getMessage(), e);
             }
+            record(uri, 200, body.bytes().length, started);
+            return new Fetched(200, body.bytes());
         }
 
         private void record(URI uri, int status, long bytes, long started) {
             downloads.add(new Download(uri, status, bytes, Duration.ofNanos(System.nanoTime() - started)));
         }
-
-        /** A 404 is an answer; any other non-200 status is a failure. */
-        private Response open(URI uri) throws IOException {
-            if ("file".equalsIgnoreCase(uri.getScheme())) {
-                try {
-                    return new Response(200, Files.newInputStream(Path.of(uri)));
-                } catch (NoSuchFileException e) {
-                    return new Response(404, InputStream.nullInputStream());
-                }
-            }
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(options.requestTimeout())
-                    .header("User-Agent", "deb-bootc-compose")
-                    .GET()
-                    .build();
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ArchiveException.FetchFailed(uri, "interrupted", e);
-            }
-            int status = response.statusCode();
-            if (status != 200 && status != 404) {
-                response.body().close();
-                throw new ArchiveException.FetchFailed(uri, "HTTP " + status, null);
-            }
-            return new Response(status, response.body());
-        }
     }
 
-    private record Response(int status, InputStream body) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            body.close();
-        }
-    }
 }

@@ -24,7 +24,7 @@ public class PlanningProducer {
     ComposePlanning planning(PlannerConfig config) {
         PlannerConfig.Archive archive = config.archive();
         ProcessRunner tools = new ProcessRunner(archive.toolTimeout());
-        ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(archive.cacheDir()),
+        ArchiveClient client = new ArchiveClient(new IndexCache(archive.cacheDir()),
                 new ReleaseVerifier(archive.toolTimeout()), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(archive.keyring(), true, archive.requestTimeout()));
         return new ComposePlanning(new ArchiveLocation(AptSources.ofMachine(), archive.mirror()), client,

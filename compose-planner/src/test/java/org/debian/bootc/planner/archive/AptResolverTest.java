@@ -39,7 +39,7 @@ class AptResolverTest {
                 .index("main/binary-amd64/Packages", Fixtures.PACKAGES_AMD64)
                 .index("main/source/Sources", Fixtures.SOURCES)
                 .write();
-        ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
+        ArchiveClient client = new ArchiveClient(new IndexCache(dir.resolve("cache")),
                 new ReleaseVerifier(Duration.ofMinutes(1)), TOOLS, Clock.systemUTC(), ArchiveClient.Options.defaults());
         snapshot = client.snapshot(new Archive(fixture.root().toUri(), Optional.of(SignedBy.keyring(fixture.keyring())),
                 "test"), "bookworm", IndexSelection.main(List.of("amd64")));

@@ -56,7 +56,7 @@ class ArchiveClientTest {
     }
 
     private ArchiveClient client(Instant now) {
-        return new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
+        return new ArchiveClient(new IndexCache(dir.resolve("cache")),
                 new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.fixed(now, ZoneOffset.UTC),
                 new ArchiveClient.Options(ArchiveClient.Options.DEBIAN_ARCHIVE_KEYRING, true, Duration.ofSeconds(30)));
     }

@@ -58,7 +58,7 @@ class PackageSetIT {
         tools = new ProcessRunner(Duration.ofMinutes(5));
         location = new ArchiveLocation(AptSources.ofMachine(),
                 Optional.ofNullable(System.getProperty("archive.mirror")).filter(s -> !s.isBlank()).map(URI::create));
-        client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(TARGET.resolve("archive-it-cache")),
+        client = new ArchiveClient(new IndexCache(TARGET.resolve("archive-it-cache")),
                 new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(), ArchiveClient.Options.defaults());
         resolver = new AptResolver(tools, TARGET.resolve("archive-it-work"), BaseVariant.REQUIRED);
         minimal = manifestPackages(findUp(Path.of("examples/minimal.yaml")));

@@ -107,7 +107,7 @@ class ComposePlanningTest {
         Files.writeString(dsc, DSC);
         dscSha = IndexCache.sha256(DSC.getBytes(StandardCharsets.UTF_8));
         ProcessRunner tools = new ProcessRunner(Duration.ofSeconds(60));
-        ArchiveClient client = new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache")),
+        ArchiveClient client = new ArchiveClient(new IndexCache(dir.resolve("cache")),
                 new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(),
                 new ArchiveClient.Options(fixture.keyring(), false, Duration.ofSeconds(30)));
         planning = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")), Optional.of(archive)),
@@ -171,7 +171,7 @@ class ComposePlanningTest {
         ProcessRunner tools = new ProcessRunner(Duration.ofSeconds(60));
         URI bare = URI.create(archive.toString().replaceAll("/$", ""));
         ComposePlanning planning = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
-                Optional.of(bare)), new ArchiveClient(ArchiveClient.defaultHttpClient(),
+                Optional.of(bare)), new ArchiveClient(
                         new IndexCache(dir.resolve("cache")), new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(),
                         new ArchiveClient.Options(keyring, false, Duration.ofSeconds(30))),
                 new AptResolver(tools, dir.resolve("work"), BaseVariant.REQUIRED));
@@ -315,7 +315,7 @@ class ComposePlanningTest {
         ProcessRunner tools = new ProcessRunner(Duration.ofSeconds(10));
         ComposePlanning offline = new ComposePlanning(new ArchiveLocation(new AptSources(dir.resolve("no-apt")),
                 Optional.of(URI.create("http://127.0.0.1:9/debian/"))),
-                new ArchiveClient(ArchiveClient.defaultHttpClient(), new IndexCache(dir.resolve("cache2")),
+                new ArchiveClient(new IndexCache(dir.resolve("cache2")),
                         new ReleaseVerifier(Duration.ofMinutes(1)), tools, Clock.systemUTC(), ArchiveClient.Options.defaults()),
                 new AptResolver(tools, dir.resolve("work2"), BaseVariant.REQUIRED));
 

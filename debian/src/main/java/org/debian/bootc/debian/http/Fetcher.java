@@ -91,14 +91,25 @@ public final class Fetcher {
     public static final class FetchException extends IOException {
 
         private final Reason reason;
+        private final int status;
 
         public FetchException(Reason reason, String message) {
+            this(reason, 0, message);
+        }
+
+        FetchException(Reason reason, int status, String message) {
             super(message);
             this.reason = reason;
+            this.status = status;
         }
 
         public Reason reason() {
             return reason;
+        }
+
+        /** For {@link Reason#NOT_FOUND}: the HTTP status the server answered (404 for a missing file). */
+        public java.util.OptionalInt status() {
+            return status == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
         }
     }
 
@@ -234,17 +245,17 @@ public final class Fetcher {
             case "file" -> {
                 Path path = Path.of(uri);
                 if (!Files.isRegularFile(path)) {
-                    throw new FetchException(Reason.NOT_FOUND, "cannot fetch " + uri + ": no such file");
+                    throw new FetchException(Reason.NOT_FOUND, 404, "cannot fetch " + uri + ": no such file");
                 }
                 return Files.newInputStream(path);
             }
             case "http", "https" -> {
                 HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(limits.connect())
-                        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                        .header("User-Agent", "deb-bootc-compose").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (response.statusCode() != 200) {
                     closeQuietly(response.body());
-                    throw new FetchException(Reason.NOT_FOUND, "cannot fetch " + uri + ": HTTP status "
-                            + response.statusCode());
+                    throw new FetchException(Reason.NOT_FOUND, response.statusCode(), "cannot fetch " + uri
+                            + ": HTTP status " + response.statusCode());
                 }
                 long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (declared > limits.maxBytes()) {

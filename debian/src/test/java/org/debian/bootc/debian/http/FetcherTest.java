@@ -149,6 +149,7 @@ class FetcherTest {
         URI uri = serve(out -> out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes()));
         FetchException e = assertThrows(FetchException.class, () -> new Fetcher(SHORT).fetchBytes(uri));
         assertEquals(Reason.NOT_FOUND, e.reason());
+        assertEquals(java.util.OptionalInt.of(404), e.status());
         assertTrue(e.getMessage().contains("HTTP status 404"), e.getMessage());
     }
 
