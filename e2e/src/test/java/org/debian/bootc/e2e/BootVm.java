@@ -81,6 +81,12 @@ final class BootVm implements AutoCloseable {
      * the login prompt never came. The cause was not pinned down; the likeliest is the
      * kernel patching its own code while the other vCPU runs it, which one CPU rules out.
      * The boots take about as long, at most about 12 s more (docs/benchmarks.md).
+     *
+     * <p>{@code -no-reboot}: a reboot of the guest ends QEMU, and {@link #reboot} starts it
+     * again on the same disk. With one virtual CPU, the second warm reset in one QEMU (the
+     * rollback's reboot) once left the CPU spinning after GRUB's "Booting" line with no
+     * word from the kernel for 10 minutes (CI, 2026-12-08); a cold start each time avoids
+     * the warm-reset path altogether, for about the firmware's start-up time.
      */
     static BootVm boot(Path disk, String format, Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -92,7 +98,7 @@ final class BootVm implements AutoCloseable {
                 "-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
                 "-drive", "if=pflash,format=raw,file=" + vars,
                 "-drive", "if=virtio,format=" + format + ",file=" + disk,
-                "-nic", "user,model=virtio-net-pci"));
+                "-nic", "user,model=virtio-net-pci", "-no-reboot"));
         Process qemu = new ProcessBuilder(command).redirectError(dir.resolve("qemu.stderr").toFile()).start();
         return new BootVm(qemu, dir.resolve("serial.log"));
     }
@@ -164,6 +170,18 @@ final class BootVm implements AutoCloseable {
             throw new AssertionError("the guest did not power off within " + timeout.toSeconds() + " s; last lines of"
                     + " the serial console:\n" + tail(40));
         }
+    }
+
+    /**
+     * Reboots the guest as a machine is power-cycled: {@code systemctl reboot}, QEMU ends
+     * ({@code -no-reboot}), and a new QEMU boots {@code disk} again with the serial console
+     * appended to the same {@code serial.log} in {@code dir}.
+     */
+    BootVm reboot(Path disk, String format, Path dir) throws IOException, InterruptedException {
+        type("systemctl reboot\n");
+        awaitExit(Duration.ofMinutes(3));
+        close();
+        return boot(disk, format, dir);
     }
 
     void type(String text) throws IOException {

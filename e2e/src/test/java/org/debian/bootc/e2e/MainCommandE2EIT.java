@@ -168,8 +168,9 @@ class MainCommandE2EIT {
      */
     static void upgradeAndRollBack(Path guest, Path repo, String commit1, String commit2, Path vmDir)
             throws Exception {
-        try (StaticFiles http = StaticFiles.serve(repo);
-                BootVm vm = BootVm.boot(guest, "raw", vmDir.resolve("boot"))) {
+        Path bootDir = vmDir.resolve("boot");
+        BootVm vm = BootVm.boot(guest, "raw", bootDir);
+        try (StaticFiles http = StaticFiles.serve(repo)) {
             bootsToALoginPrompt(vm, commit1);
             // the minimal image has systemd-networkd but no network configured: DHCP on the Ethernet ports,
             // a local configuration that, like the marker file, must survive the upgrade
@@ -182,7 +183,7 @@ class MainCommandE2EIT {
             long upgradeStarted = System.nanoTime();
             vm.run("ostree pull e2e debian/bookworm/amd64/minimal", Duration.ofMinutes(15));
             vm.run("ostree admin deploy e2e:debian/bookworm/amd64/minimal", Duration.ofMinutes(10));
-            vm.type("systemctl reboot\n");
+            vm = vm.reboot(guest, "raw", bootDir);
             loginOnSerial(vm);
             System.out.printf("upgrade: pull, deploy and reboot to a login prompt in %.1f s under TCG%n",
                     (System.nanoTime() - upgradeStarted) / 1e9);
@@ -199,7 +200,7 @@ class MainCommandE2EIT {
             // again as the default, keeping the other deployments, which is what a rollback does
             long rollbackStarted = System.nanoTime();
             vm.run("ostree admin deploy --retain " + commit1, Duration.ofMinutes(10));
-            vm.type("systemctl reboot\n");
+            vm = vm.reboot(guest, "raw", bootDir);
             loginOnSerial(vm);
             System.out.printf("rollback: deploy and reboot to a login prompt in %.1f s under TCG%n",
                     (System.nanoTime() - rollbackStarted) / 1e9);
@@ -211,6 +212,8 @@ class MainCommandE2EIT {
             assertEquals("kept-across-upgrades", vm.run("cat /etc/e2e-local-change", Duration.ofMinutes(1)).strip());
             vm.type("systemctl poweroff\n"); // the shell ends with the machine: no answer to wait for
             vm.awaitExit(Duration.ofMinutes(3));
+        } finally {
+            vm.close();
         }
     }
 
