@@ -6,27 +6,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
 import org.debian.bootc.debian.process.Command;
+import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.CommandResult;
 import org.debian.bootc.debian.process.LogSink;
 import org.debian.bootc.debian.process.ProcessRunner;
 import org.debian.bootc.events.BuildrootId;
+import org.debian.bootc.executor.limits.BuildCgroup;
+import org.debian.bootc.executor.limits.BuildLimits;
 
 /**
  * One throw-away chroot for one build attempt, in the manner of osbuild's
  * {@code BuildRoot}: an overlay whose upper directory is this buildroot's own,
- * over a read-only cached base, inside its own mount, PID, IPC and UTS
- * namespaces (held open by a small "holder" process that is PID 1 there).
- * Commands enter those namespaces with {@code nsenter}; a command without network
- * gets a fresh network namespace of its own with only the loopback interface.
+ * over a read-only cached base, inside its own user (of subordinate ids), mount,
+ * PID, IPC and UTS namespaces (held open by a small "holder" process that is PID 1
+ * there). Package code runs in the {@link Sandbox} (bubblewrap, pivoted into the
+ * chroot, in namespaces of its own, with no network unless it downloads).
  *
  * <p>{@link #close()} kills the holder, which takes down the whole PID namespace
  * (every process of the build) and the mount namespace (the overlay and every
@@ -44,7 +45,13 @@ public final class Buildroot implements AutoCloseable {
     public static final long LOG_LIMIT_CHARS = 256L << 20;
 
     private static final Logger LOG = Logger.getLogger(Buildroot.class);
-    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * Every program in the buildroot's namespaces runs with {@code no_new_privs}: in root mode the
+     * host's root is mapped in the holder's user namespace (for set-up and clean-up), so a set-user-ID
+     * root program ({@code mount}) would otherwise run there as that mapped id and refuse to work.
+     */
+    static final List<String> NO_NEW_PRIVILEGES = List.of("setpriv", "--no-new-privs", "--");
 
     private final BuildrootId id;
     private final Path dir;
@@ -52,22 +59,23 @@ public final class Buildroot implements AutoCloseable {
     private final Process holder;
     private final OutputStream holderStdin;
     private final long namespacePid;
-    private final int builderUid;
     private final ProcessRunner runner;
-    private final boolean userNamespace;
+    private final Sandbox sandbox;
+    private final java.util.Optional<BuildCgroup> cgroup;
     private final TreeRemover remover;
     private final Path sharedAptCache;
     private final java.util.Optional<BuildDepsLayers.Layer> layer;
     private final java.util.concurrent.atomic.AtomicInteger staged = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean killed;
-    private boolean closed;
+    private volatile boolean closed;
 
-    Buildroot(BuildrootId id, Path dir, BaseChrootCache.Lease base, Process holder, long namespacePid, int builderUid,
-            ProcessRunner runner, boolean userNamespace, TreeRemover remover, Path sharedAptCache,
-            java.util.Optional<BuildDepsLayers.Layer> layer) {
+    Buildroot(BuildrootId id, Path dir, BaseChrootCache.Lease base, Process holder, long namespacePid,
+            String innerUserNamespace, Path seccomp, int builderUid, ProcessRunner runner, TreeRemover remover,
+            Path sharedAptCache, java.util.Optional<BuildDepsLayers.Layer> layer,
+            java.util.Optional<BuildCgroup> cgroup) {
+        this.cgroup = cgroup;
         this.sharedAptCache = sharedAptCache;
         this.layer = layer;
-        this.userNamespace = userNamespace;
         this.remover = remover;
         this.id = id;
         this.dir = dir;
@@ -75,8 +83,8 @@ public final class Buildroot implements AutoCloseable {
         this.holder = holder;
         this.holderStdin = holder.getOutputStream();
         this.namespacePid = namespacePid;
-        this.builderUid = builderUid;
         this.runner = runner;
+        this.sandbox = new Bubblewrap(enter(), BuildrootFactory.SANDBOX_ROOT, innerUserNamespace, seccomp, builderUid);
     }
 
     public BuildrootId id() {
@@ -140,7 +148,7 @@ public final class Buildroot implements AutoCloseable {
      */
     public int shareDownloads(LogSink log) {
         List<String> argv = new ArrayList<>(enter());
-        argv.addAll(List.of("/bin/sh", "-c", "n=0; for f in \"$1\"/*.deb; do [ -f \"$f\" ] || continue; "
+        argv.addAll(List.of("/bin/sh", "-c", "n=0; for f in \"$1\"/*.deb; do [ -f \"$f\" ] && [ ! -L \"$f\" ] || continue; "
                 + "t=\"$2/${f##*/}\"; if [ ! -e \"$t\" ] && ln \"$f\" \"$t\" 2>/dev/null; then n=$((n+1)); fi; done; "
                 + "echo \"$n\"", "share", dir.resolve("apt").toString(), sharedAptCache.toString()));
         String out = runner.run(Command.of(argv).withTimeout(Duration.ofMinutes(2)), LogSink.NONE).output().strip();
@@ -173,42 +181,64 @@ public final class Buildroot implements AutoCloseable {
     }
 
     Command toHostCommand(ChrootCommand command) {
-        List<String> argv = new ArrayList<>(enter());
-        if (!command.network()) {
-            // a fresh network namespace: no interface but lo, which is brought up for tests that use localhost
-            argv.addAll(List.of("unshare", "--net", "--", "/bin/sh", "-c", "ip link set lo up 2>/dev/null; exec \"$@\"",
-                    "netless"));
-        }
-        argv.add("chroot");
-        if (command.asBuilder()) {
-            argv.add("--userspec=" + builderUid + ":" + builderUid);
-        }
-        argv.add(merged().toString());
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", PATH);
-        env.put("LC_ALL", "C.UTF-8");
-        env.put("HOME", command.asBuilder() ? "/build" : "/root");
-        env.put("USER", command.asBuilder() ? "builder" : "root");
-        env.put("LOGNAME", command.asBuilder() ? "builder" : "root");
-        env.put("DEBIAN_FRONTEND", "noninteractive");
-        env.putAll(command.environment());
-        argv.addAll(List.of("/usr/bin/env", "-i", "-C", command.workingDirectory()));
-        env.forEach((k, v) -> argv.add(k + "=" + v));
-        argv.addAll(command.argv());
-        return Command.of(argv).withTimeout(command.timeout()).withLogLimit(LOG_LIMIT_CHARS);
+        return sandbox.command(command);
+    }
+
+    /** What confines the commands run in this buildroot. */
+    public Sandbox sandbox() {
+        return sandbox;
     }
 
     /**
-     * {@code nsenter} into the holder's mount, PID, IPC and UTS namespaces (in the unprivileged
-     * mode its user namespace first, as its root: nsenter's default uid and gid 0 there).
+     * {@code nsenter} into the holder's user, mount, PID, IPC and UTS namespaces, as the user
+     * namespace's root (nsenter's default uid and gid 0 there): for the buildroot's own set-up and
+     * clean-up with the host's tools, and, through {@link #sandbox()}, for package code.
      */
     List<String> enter() {
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(namespacePid)));
-        if (userNamespace) {
-            argv.add("--user");
-        }
-        argv.addAll(List.of("--mount", "--pid", "--ipc", "--uts", "--"));
+        List<String> argv = new ArrayList<>(cgroup.map(BuildCgroup::enterPrefix).orElse(List.of()));
+        argv.addAll(NO_NEW_PRIVILEGES);
+        argv.addAll(List.of("nsenter", "--target", Long.toString(namespacePid), "--user", "--mount", "--pid", "--ipc",
+                "--uts", "--"));
         return argv;
+    }
+
+    /**
+     * Which of its limits the build went past, if any: memory or processes (its cgroup's counters)
+     * or {@code diskLimit} bytes written into its writable layer and {@code /build}.
+     */
+    public java.util.Optional<String> limitReached(long diskLimit) {
+        java.util.Optional<String> reached = cgroup.flatMap(BuildCgroup::limitReached);
+        if (reached.isPresent() || closed) {
+            return reached;
+        }
+        long used;
+        try {
+            used = diskUsed();
+        } catch (CommandFailedException | UncheckedIOException e) {
+            return java.util.Optional.empty(); // it is going: nothing to measure
+        }
+        return used > diskLimit
+                ? java.util.Optional.of("disk limit " + BuildLimits.human(diskLimit) + " reached (the build wrote "
+                        + BuildLimits.human(used) + " into its buildroot)")
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * The disk blocks (not the apparent sizes: a sparse file costs what it holds) of the writable
+     * layer and {@code /build}, by {@code du} inside the namespaces, whose root reads every file.
+     */
+    long diskUsed() {
+        List<String> argv = new ArrayList<>(enter());
+        argv.addAll(List.of("du", "--summarize", "--one-file-system", "--block-size=1", "--total", upperDir().toString(),
+                buildDir().toString()));
+        String out = runner.run(Command.of(argv).capturingStdout().withTimeout(Duration.ofMinutes(1)), LogSink.NONE)
+                .stdoutText();
+        for (String line : out.lines().toList()) {
+            if (line.endsWith("\ttotal") && line.substring(0, line.length() - 6).matches("[0-9]{1,19}")) {
+                return Long.parseLong(line.substring(0, line.length() - 6));
+            }
+        }
+        throw new UncheckedIOException(new IOException("du printed no total: " + out.strip()));
     }
 
     /** Whether {@link #kill()} ran: a command that failed after it failed because of it. */
@@ -257,6 +287,7 @@ public final class Buildroot implements AutoCloseable {
                 // the holder is killed below anyway
             }
             kill();
+            cgroup.ifPresent(BuildCgroup::close);
             remover.delete(dir);
         } catch (UncheckedIOException e) {
             LOG.warnf("buildroot %s: %s; the next start removes it", id, e.getMessage());

@@ -9,7 +9,8 @@ import java.util.Objects;
  * A program to run inside a buildroot.
  *
  * @param argv the program and its arguments, as seen inside the chroot
- * @param network whether it may reach the network: true for apt, never for the build step
+ * @param network whether it may reach the network: only apt's downloads, which run before any
+ *        package code of the build is installed; never maintainer scripts or the build step
  * @param asBuilder run as the unprivileged {@code builder} account instead of root
  * @param environment set on top of a clean environment (PATH, HOME, LC_ALL)
  * @param workingDirectory inside the chroot
@@ -28,9 +29,17 @@ public record ChrootCommand(List<String> argv, boolean network, boolean asBuilde
         Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** As root, with the network, in {@code /}. */
+    /** As root, with no network, in {@code /}. */
     public static ChrootCommand asRoot(Duration timeout, String... argv) {
-        return new ChrootCommand(List.of(argv), true, false, Map.of(), "/", timeout);
+        return new ChrootCommand(List.of(argv), false, false, Map.of(), "/", timeout);
+    }
+
+    /**
+     * As root, with the network, in {@code directory}: for apt fetching lists and packages only
+     * (no package is unpacked or configured by such a command).
+     */
+    public static ChrootCommand download(Duration timeout, String directory, List<String> argv) {
+        return new ChrootCommand(argv, true, false, Map.of(), directory, timeout);
     }
 
     /** As {@code builder}, with no network at all, in {@code directory}. */

@@ -1,11 +1,13 @@
 package org.debian.bootc.executor.buildroot;
 
 /**
- * How the executor gets the privileges a buildroot needs (see the module README).
- * {@code ROOT}: the service runs as root; mounts and namespaces are made directly.
- * {@code UNPRIVILEGED}: an ordinary user with subuid/subgid ranges; namespaces come
- * from a user namespace, as {@code mmdebstrap --mode=unshare} and sbuild's unshare
- * backend make them.
+ * Whether the executor runs as root (see the module README). Either way buildroots live
+ * in a user namespace of the user's subordinate ids, as {@code mmdebstrap --mode=unshare}
+ * and sbuild's unshare backend make them, and package code runs in the bubblewrap sandbox.
+ * {@code ROOT}: the service runs as root; it may also put each build in cgroups of its own
+ * (memory and process limits) and removes subordinate-owned trees directly.
+ * {@code UNPRIVILEGED}: an ordinary user with subuid/subgid ranges; trees owned by
+ * subordinate ids are removed from inside a user namespace, and builds get no cgroup limits.
  */
 public enum IsolationMode {
     ROOT,

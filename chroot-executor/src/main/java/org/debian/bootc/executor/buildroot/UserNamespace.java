@@ -10,16 +10,18 @@ import java.util.List;
 import org.debian.bootc.executor.failure.RootError;
 
 /**
- * The user namespace of the unprivileged mode: what {@code mmdebstrap --mode=unshare}
- * and sbuild's unshare backend set up, for an executor running as an ordinary user.
+ * The user namespace of every buildroot: what {@code mmdebstrap --mode=unshare}
+ * and sbuild's unshare backend set up, for an executor running as root or as an ordinary user.
  * Inside, ids {@code 0 … count-1} are the user's first subordinate range of
  * {@code /etc/subuid} (and {@code /etc/subgid}), as mmdebstrap maps them, so the base
  * it made (root = the first subordinate id) is root-owned inside and the
  * {@code builder} account is a subordinate id too; the executor's own uid and gid are
  * mapped to {@code count}, just above that range, so the namespace's root can also
  * write the directories the executor made (the buildroot's upper and build
- * directories). Programs start as uid 0 inside ({@code --setuid 0}): root of the
- * namespace, with every capability over what it maps and none outside.
+ * directories) during set-up and clean-up. Programs start as uid 0 inside
+ * ({@code --setuid 0}): root of the namespace, with every capability over what it maps
+ * and none outside. Package code never runs in this namespace but in an inner one that
+ * maps the subordinate ids alone ({@link Bubblewrap}).
  *
  * @param user the executor's account name
  * @param uid the executor's uid
@@ -101,7 +103,7 @@ public record UserNamespace(String user, long uid, long gid, long subuidStart, l
                         List.of(), e);
             }
         }
-        throw new RootError("the unprivileged mode needs subordinate ids: " + file + " has no line for user " + user
+        throw new RootError("the build sandbox needs subordinate ids: " + file + " has no line for user " + user
                 + " (uid " + uid + "); add one such as '" + user + ":100000:65536'");
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -64,6 +65,28 @@ public interface ExecutorConfig {
     /** From task received to results stored; past it the build's whole PID namespace is killed. */
     @WithDefault("2h")
     Duration buildTimeout();
+
+    /**
+     * Memory one build may use, all its processes together (its cgroup's limit; root mode): past it
+     * the kernel's OOM killer ends a process, and the build is killed and fails naming the limit.
+     */
+    @WithDefault("8G")
+    MemorySize buildMemoryLimit();
+
+    /** Processes (and threads) one build may have at once (its cgroup's {@code pids.max}; root mode). */
+    @WithDefault("4096")
+    long buildProcessLimit();
+
+    /**
+     * Disk one build may fill: what it wrote into its buildroot's writable layer and {@code /build},
+     * measured every {@link #limitCheckInterval()}; past it the build is killed and fails naming the limit.
+     */
+    @WithDefault("40G")
+    MemorySize buildDiskLimit();
+
+    /** How often a running build's memory, process and disk use are checked against its limits. */
+    @WithDefault("5s")
+    Duration limitCheckInterval();
 
     /** How long making one base chroot may take. */
     @WithDefault("30m")

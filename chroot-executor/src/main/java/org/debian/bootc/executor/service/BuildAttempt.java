@@ -16,6 +16,7 @@ import org.debian.bootc.events.BuildResult;
 import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BuildDepsKey;
 import org.debian.bootc.executor.buildroot.Buildroot;
+import org.debian.bootc.executor.failure.BuildError;
 import org.debian.bootc.executor.failure.BuildFailure;
 import org.debian.bootc.executor.failure.BuildTimeout;
 import org.debian.bootc.executor.failure.Cancelled;
@@ -43,7 +44,7 @@ final class BuildAttempt {
     /** What apt sees besides the archive: looked at once, since it decides the build-deps layer too. */
     private Optional<Path> composeAptRepository = Optional.empty();
     private Optional<BuildDepsKey> buildDepsKey = Optional.empty();
-    private Buildroot root;
+    private volatile Buildroot root;
     private boolean buildDepsInstalled;
     /** dpkg-query's answer once known (the base and any layer never change, so it may be recorded). */
     private String installedPackages;
@@ -200,6 +201,8 @@ final class BuildAttempt {
             f = new Cancelled("cancelled: " + running.cancelReason().get(), cause.lastLines(), cause);
         } else if (running.interruptReason().isPresent()) {
             f = new Interrupted("interrupted: " + running.interruptReason().get(), cause.lastLines(), cause);
+        } else if (running.limitReason().isPresent()) {
+            f = new BuildError(running.limitReason().get() + "; the build was killed", cause.lastLines(), cause);
         } else if (running.timedOut()) {
             f = new BuildTimeout("the build ran past its limit of " + buildTimeout.toSeconds() + " s and was killed",
                     cause.lastLines(), cause);

@@ -1,10 +1,12 @@
 package org.debian.bootc.executor.service;
 
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ import org.debian.bootc.executor.failure.Diagnosis;
 import org.debian.bootc.executor.failure.PackageManagerError;
 import org.debian.bootc.executor.failure.BuildError;
 import org.debian.bootc.executor.failure.RootError;
+import org.debian.bootc.executor.limits.BuildLimits;
 import org.debian.bootc.executor.source.SourceFetcher;
 
 /**
@@ -81,7 +84,7 @@ public final class BuildPipeline {
      * @param aptCache shared by every buildroot as {@code /var/cache/apt/archives}
      */
     public record Settings(String architecture, List<String> baseExtraPackages, String recipe, Duration buildTimeout,
-            int tailLines, Path logsDir, Path downloadsDir, Path aptCache) {
+            int tailLines, Path logsDir, Path downloadsDir, Path aptCache, BuildLimits limits) {
 
         public Settings {
             baseExtraPackages = List.copyOf(baseExtraPackages);
@@ -134,18 +137,37 @@ public final class BuildPipeline {
                 settings.downloadsDir().resolve(running.buildrootId().value()));
         long untilDeadline = Math.max(1, Duration.between(Instant.now(), running.deadline()).toMillis());
         ScheduledFuture<?> timer = watchdog.schedule(running::timeOut, untilDeadline, TimeUnit.MILLISECONDS);
+        long every = settings.limits().checkInterval().toMillis();
+        ScheduledFuture<?> limits = watchdog.scheduleWithFixedDelay(() -> checkLimits(attempt), every, every,
+                TimeUnit.MILLISECONDS);
         try {
             runStages(attempt, onReady);
         } catch (BuildFailure e) {
+            // a command that failed because the kernel enforced a limit (the OOM killer, fork refused) fails the
+            // build naming that limit, even when it ended before the next check
+            checkLimits(attempt);
             attempt.failed(e, settings.buildTimeout());
         } catch (RuntimeException e) {
             LOG.errorf(e, "build %s attempt %d: unexpected failure", request.taskId(), request.attempt());
             attempt.failed(new RootError("unexpected: " + e, List.of(), e), settings.buildTimeout());
         } finally {
+            limits.cancel(false);
             timer.cancel(false);
             deleteQuietly(attempt.downloads());
         }
         return end(attempt);
+    }
+
+    /** Stops the build when its buildroot went past a limit (memory, processes, disk). */
+    private void checkLimits(BuildAttempt attempt) {
+        try {
+            Buildroot root = attempt.root();
+            if (root != null && !root.killed()) {
+                root.limitReached(settings.limits().diskBytes()).ifPresent(attempt.running()::limitReached);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("build %s: cannot check its limits: %s", attempt.request().taskId(), e.getMessage());
+        }
     }
 
     private void runStages(BuildAttempt attempt, Consumer<ChrootInfo> onReady) {
@@ -279,7 +301,10 @@ public final class BuildPipeline {
         log.line("Buildroot: " + running.buildrootId() + "  Deadline: " + running.deadline());
         log.line("Isolation: " + (buildroots.mode() == org.debian.bootc.executor.buildroot.IsolationMode.ROOT
                 ? "root (the executor runs as root)"
-                : "unprivileged (user " + System.getProperty("user.name") + ", a user namespace of its subordinate ids)"));
+                : "unprivileged (user " + System.getProperty("user.name") + ")")
+                + "; buildroots in a user namespace of its subordinate ids; package code in " + buildroots.sandbox());
+        log.line("Limits: " + buildroots.limits() + ", log " + Buildroot.LOG_LIMIT_CHARS + " characters, time "
+                + settings.buildTimeout().toSeconds() + " s");
         if (!request.architecture().equals(settings.architecture())) {
             throw new ConfigError("architecture '" + request.architecture() + "' is not the one this executor builds for ('"
                     + settings.architecture() + "')");
@@ -348,7 +373,7 @@ public final class BuildPipeline {
                     String key = repo.signedBy().get();
                     boolean armoured = key.strip().startsWith("-----BEGIN PGP");
                     String keyring = "/etc/apt/keyrings/bootc-extra-" + n + (armoured || key.endsWith(".asc") ? ".asc" : ".gpg");
-                    byte[] content = armoured ? key.getBytes(StandardCharsets.UTF_8) : Files.readAllBytes(Path.of(key));
+                    byte[] content = armoured ? key.getBytes(StandardCharsets.UTF_8) : hostKeyring(n, key);
                     writeInto(root, keyring, content, log);
                     options = "signed-by=" + keyring;
                 }
@@ -365,12 +390,10 @@ public final class BuildPipeline {
                 writeInto(root, list, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8), log);
                 lines.forEach(l -> log.line("extra source: " + l));
                 // only the extra sources are fetched: the base's lists already match the archive's InRelease
-                root.run(ChrootCommand.asRoot(attempt.remaining(), "apt-get", "update", "-o",
+                root.run(ChrootCommand.download(attempt.remaining(), "/", List.of("apt-get", "update", "-o",
                         "Dir::Etc::SourceList=" + list, "-o", "Dir::Etc::SourceParts=/nonexistent", "-o",
-                        "APT::Get::List-Cleanup=0"), log);
+                        "APT::Get::List-Cleanup=0")), log);
             }
-        } catch (IOException e) {
-            throw new RootError("cannot configure apt in buildroot " + root.id() + ": " + e.getMessage(), List.of(), e);
         } catch (CommandFailedException e) {
             throw Diagnosis.apt("apt-get update of the extra repositories", e,
                     (m, c) -> new PackageManagerError(m, c.lastLines(), c));
@@ -385,15 +408,56 @@ public final class BuildPipeline {
         }
         request.buildProfile().ifPresent(p -> argv.addAll(List.of("-P", p)));
         argv.add("/build/" + attempt.dsc().getFileName());
+        // apt fetches with the network while the chroot holds only the base's packages (no maintainer script of
+        // this build has run), then installs with none: package code never sees the network
+        List<String> download = new ArrayList<>(argv);
+        download.add(download.indexOf("build-dep"), "--download-only");
+        int debs;
         try {
-            CommandResult result = root.run(new ChrootCommand(argv, true, false, Map.of(), "/build",
-                    attempt.remaining()), log);
-            int debs = downloads(result.output());
+            debs = downloads(root.run(ChrootCommand.download(attempt.remaining(), "/build", download), log).output());
             log.line(debs + " package(s) downloaded; the rest came from the shared apt cache or local repositories");
+        } catch (CommandFailedException e) {
+            throw Diagnosis.apt("downloading the build dependencies", e,
+                    (m, c) -> new PackageManagerError(m, c.lastLines(), c));
+        }
+        try {
+            root.run(new ChrootCommand(argv, false, false, Map.of(), "/build", attempt.remaining()), log);
             return debs;
         } catch (CommandFailedException e) {
-            throw Diagnosis.apt("installing the build dependencies", e,
+            throw Diagnosis.apt("installing the build dependencies (with no network)", e,
                     (m, c) -> new PackageManagerError(m, c.lastLines(), c));
+        }
+    }
+
+    /** Where an extra repository's {@code signed_by} may name a keyring file on the executor's host. */
+    static final List<Path> KEYRING_DIRECTORIES = List.of(Path.of("/usr/share/keyrings"), Path.of("/etc/apt/keyrings"),
+            Path.of("/etc/apt/trusted.gpg.d"));
+
+    /** The largest keyring read from the host. */
+    static final long KEYRING_MAX_BYTES = 1 << 20;
+
+    /**
+     * The keyring an extra repository names by path: only a regular file (no link) in one of
+     * {@link #KEYRING_DIRECTORIES}, at most {@link #KEYRING_MAX_BYTES}. A manifest must not be able to
+     * copy any file of the executor's host (a token, a key) into the buildroot, where the build reads it.
+     */
+    static byte[] hostKeyring(int repository, String path) {
+        Path file = Path.of(path).normalize();
+        String field = "extra repository " + repository + " signed_by '" + path + "'";
+        if (!file.isAbsolute() || KEYRING_DIRECTORIES.stream().noneMatch(d -> file.getParent() != null
+                && file.getParent().equals(d))) {
+            throw new ConfigError(field + " is not a keyring file in " + KEYRING_DIRECTORIES.stream().map(Path::toString)
+                    .collect(Collectors.joining(", ")) + ": give the key itself (an armoured block)"
+                    + " or install the keyring there on the executors");
+        }
+        try (var channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > KEYRING_MAX_BYTES) {
+                throw new ConfigError(field + " is not a regular file of at most " + KEYRING_MAX_BYTES + " bytes");
+            }
+            return Channels.newInputStream(channel).readNBytes((int) KEYRING_MAX_BYTES);
+        } catch (IOException e) {
+            throw new ConfigError(field + " cannot be read on this executor: " + e.getMessage(), List.of(), e);
         }
     }
 
@@ -434,7 +498,7 @@ public final class BuildPipeline {
         }
         argv.add("/build/" + control);
         try {
-            root.run(new ChrootCommand(argv, true, false, Map.of(), "/build", attempt.remaining()), log);
+            root.run(new ChrootCommand(argv, false, false, Map.of(), "/build", attempt.remaining()), log);
             log.line(root.layer().map(l -> "the build-deps layer over the base satisfies")
                     .orElse("the base satisfies") + " every build dependency: nothing to install");
             return true;

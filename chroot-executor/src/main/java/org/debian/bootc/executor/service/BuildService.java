@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.executor.limits.BuildLimits;
+
 import org.debian.bootc.events.BuildTaskDispatched;
 import org.debian.bootc.events.BuildrootId;
 import org.debian.bootc.events.ExecutorId;
@@ -40,7 +42,9 @@ public class BuildService {
         this.workspace = new Workspace(new Workspace.Options(config.stateDir(), executorId.value(),
                 config.architecture(), config.archive(), config.baseExtraPackages(), config.builderUid(),
                 config.buildTimeout(), config.mmdebstrapTimeout(), config.cacheMaxAge(), config.cacheMaxBytes(),
-                config.logTailLines(), config.buildDepsLayersPerBase()));
+                config.logTailLines(), config.buildDepsLayersPerBase(),
+                new BuildLimits(config.buildMemoryLimit().asLongValue(), config.buildProcessLimit(),
+                        config.buildDiskLimit().asLongValue(), config.limitCheckInterval())));
         workspace.removeLeftovers();
         LOG.infof("executor %s builds %s in %s (%d slot(s))", executorId.value(), config.architecture(),
                 config.stateDir().toAbsolutePath(), config.slots());

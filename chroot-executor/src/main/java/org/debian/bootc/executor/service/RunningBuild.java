@@ -22,6 +22,7 @@ public final class RunningBuild {
     private volatile String cancelReason;
     private volatile String interruptReason;
     private volatile boolean timedOut;
+    private volatile String limitReason;
 
     public RunningBuild(TaskId taskId, int attempt, BuildrootId buildrootId, Instant deadline) {
         this.taskId = taskId;
@@ -48,7 +49,7 @@ public final class RunningBuild {
 
     void attach(Buildroot root) {
         this.buildroot = root;
-        if (cancelReason != null || interruptReason != null || timedOut) {
+        if (cancelReason != null || interruptReason != null || timedOut || limitReason != null) {
             root.kill();
         }
     }
@@ -85,6 +86,24 @@ public final class RunningBuild {
         if (root != null) {
             root.kill();
         }
+    }
+
+    /**
+     * The build went past one of its limits (memory, processes, disk): its processes are killed
+     * now, and it ends as a {@code BuildError} (the package is at fault) naming the limit.
+     */
+    void limitReached(String reason) {
+        if (limitReason == null) {
+            limitReason = reason;
+        }
+        Buildroot root = buildroot;
+        if (root != null) {
+            root.kill();
+        }
+    }
+
+    public Optional<String> limitReason() {
+        return Optional.ofNullable(limitReason);
     }
 
     public Optional<String> cancelReason() {

@@ -19,6 +19,9 @@ import org.debian.bootc.executor.buildroot.BaseChrootCache;
 import org.debian.bootc.executor.buildroot.BuildDepsLayers;
 import org.debian.bootc.executor.buildroot.BuildrootFactory;
 import org.debian.bootc.executor.buildroot.IsolationMode;
+import org.debian.bootc.executor.buildroot.UserNamespace;
+import org.debian.bootc.executor.limits.BuildLimits;
+import org.debian.bootc.executor.limits.Cgroups;
 import org.debian.bootc.executor.buildroot.Mmdebstrap;
 import org.debian.bootc.executor.buildroot.TreeRemover;
 import org.debian.bootc.executor.source.SourceFetcher;
@@ -44,13 +47,23 @@ public final class Workspace {
      * @param cacheMaxAge bases unused for longer are evicted
      * @param cacheMaxBytes the base cache is trimmed (least recently used first) to this size
      * @param buildDepsLayersPerBase build-deps layers kept per base ({@link BuildDepsLayers}); 0: none
+     * @param limits what one build may use
      */
     public record Options(Path stateDir, String executorId, String architecture, Optional<URI> archive,
             List<String> baseExtraPackages, int builderUid, Duration buildTimeout, Duration mmdebstrapTimeout,
-            Duration cacheMaxAge, long cacheMaxBytes, int tailLines, int buildDepsLayersPerBase) {
+            Duration cacheMaxAge, long cacheMaxBytes, int tailLines, int buildDepsLayersPerBase, BuildLimits limits) {
 
         public Options {
             baseExtraPackages = List.copyOf(baseExtraPackages);
+        }
+
+        /** With the {@link BuildLimits#DEFAULTS default limits}. */
+        public Options(Path stateDir, String executorId, String architecture, Optional<URI> archive,
+                List<String> baseExtraPackages, int builderUid, Duration buildTimeout, Duration mmdebstrapTimeout,
+                Duration cacheMaxAge, long cacheMaxBytes, int tailLines, int buildDepsLayersPerBase) {
+            this(stateDir, executorId, architecture, archive, baseExtraPackages, builderUid, buildTimeout,
+                    mmdebstrapTimeout, cacheMaxAge, cacheMaxBytes, tailLines, buildDepsLayersPerBase,
+                    BuildLimits.DEFAULTS);
         }
     }
 
@@ -76,7 +89,8 @@ public final class Workspace {
         this.layers = new BuildDepsLayers(options.buildDepsLayersPerBase(),
                 TreeRemover.of(mode, runner, options.builderUid()), Clock.systemUTC());
         this.buildroots = new BuildrootFactory(state.resolve("buildroots").resolve(options.executorId()), runner,
-                options.builderUid(), Duration.ofMinutes(2), mode);
+                options.builderUid(), Duration.ofMinutes(2), mode,
+                mode == IsolationMode.ROOT ? Optional.of(Cgroups.detect()) : Optional.empty(), options.limits());
         this.store = new LocalArtifactStore(state.resolve("artifacts"));
         Fetcher downloader = new Fetcher(Fetcher.Limits.DEFAULTS);
         Path downloads = state.resolve("downloads").resolve(options.executorId());
@@ -87,8 +101,9 @@ public final class Workspace {
         });
         this.pipeline = new BuildPipeline(
                 new BuildPipeline.Settings(options.architecture(), options.baseExtraPackages(),
-                        Mmdebstrap.RECIPE + "-uid" + options.builderUid(), options.buildTimeout(), options.tailLines(),
-                        state.resolve("logs"), downloads, state.resolve("apt-archives")),
+                        Mmdebstrap.RECIPE + "-uid" + options.builderUid() + "-ids"
+                                + UserNamespace.ofThisProcess(options.builderUid()).subuidStart(), options.buildTimeout(), options.tailLines(),
+                        state.resolve("logs"), downloads, state.resolve("apt-archives"), options.limits()),
                 new ArchiveResolver(options.archive(), AptSources.ofMachine(), downloader, downloads),
                 bases, buildroots, new SourceFetcher(downloader), store,
                 new ComposeAptRepositories(state.resolve("compose-repos"), runner), watchdog, layers);

@@ -50,6 +50,19 @@ public final class TestSources {
     /** As {@link #nativePackage(Path, String, String, List)}, its binary package of {@code architecture} (any, all). */
     public static SourcePackage nativePackage(Path workDir, String name, String architecture, String buildDepends,
             List<String> buildCommands) throws IOException {
+        return nativePackage(workDir, name, architecture, buildDepends, buildCommands, Optional.empty());
+    }
+
+    /**
+     * A package whose one binary has {@code postinst} as its maintainer script: what runs as root
+     * when a later build of the same compose installs it as a build-dependency.
+     */
+    public static SourcePackage withPostinst(Path workDir, String name, String postinst) throws IOException {
+        return nativePackage(workDir, name, "any", "", List.of("true"), Optional.of(postinst));
+    }
+
+    private static SourcePackage nativePackage(Path workDir, String name, String architecture, String buildDepends,
+            List<String> buildCommands, Optional<String> postinst) throws IOException {
         Path tree = workDir.resolve(name + "-1.0");
         Files.createDirectories(tree.resolve("debian/source"));
         Files.writeString(tree.resolve("debian/source/format"), "3.0 (native)\n");
@@ -66,9 +79,13 @@ public final class TestSources {
         }
         rules.append("\nbinary binary-arch binary-indep: build-arch\n")
                 .append("\tmkdir -p debian/tmp/DEBIAN debian/tmp/usr/share/doc/").append(name).append('\n')
+                .append(postinst.isPresent() ? "\tinstall -m 0755 debian/postinst debian/tmp/DEBIAN/postinst\n" : "")
                 .append("\tdpkg-gencontrol -p").append(name).append(" -Pdebian/tmp\n")
                 .append("\tdpkg-deb --root-owner-group --build debian/tmp ..\n")
                 .append("\nclean:\n\trm -rf debian/tmp debian/files\n");
+        if (postinst.isPresent()) {
+            Files.writeString(tree.resolve("debian/postinst"), postinst.get());
+        }
         Path rulesFile = tree.resolve("debian/rules");
         Files.writeString(rulesFile, rules);
         Files.setPosixFilePermissions(rulesFile, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -14,6 +14,7 @@ import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeType;
 import org.debian.bootc.events.SourcePackage;
 import org.debian.bootc.events.TaskId;
+import org.debian.bootc.executor.limits.BuildLimits;
 
 /**
  * The state directory the executor's ITs share ({@code target/it-state}): the base
@@ -30,6 +31,12 @@ public final class TestWorkspace {
         return new Workspace(new Workspace.Options(STATE, executorId, "amd64", Optional.empty(), List.of("fakeroot"),
                 2000, buildTimeout, Duration.ofMinutes(20), Duration.ofDays(30), Long.MAX_VALUE, 30,
                 8));
+    }
+
+    /** As {@link #create(String, Duration)}, each build limited as {@code limits} says. */
+    public static Workspace create(String executorId, Duration buildTimeout, BuildLimits limits) {
+        return new Workspace(new Workspace.Options(STATE, executorId, "amd64", Optional.empty(), List.of("fakeroot"),
+                2000, buildTimeout, Duration.ofMinutes(20), Duration.ofDays(30), Long.MAX_VALUE, 30, 8, limits));
     }
 
     public static BuildRequest request(SourcePackage source, String suite) {
