@@ -57,10 +57,7 @@ public final class RunningBuild {
     /** Stops the build: its processes are killed now, and it ends as {@code Cancelled}. */
     public void cancel(String reason) {
         cancelReason = reason == null || reason.isBlank() ? "cancelled" : reason;
-        Buildroot root = buildroot;
-        if (root != null) {
-            root.kill();
-        }
+        killAttached();
     }
 
     /**
@@ -69,6 +66,10 @@ public final class RunningBuild {
      */
     public void interrupt(String reason) {
         interruptReason = reason;
+        killAttached();
+    }
+
+    private void killAttached() {
         Buildroot root = buildroot;
         if (root != null) {
             root.kill();
@@ -82,10 +83,7 @@ public final class RunningBuild {
     /** The build ran past its deadline: its processes are killed now, and it ends as {@code BuildTimeout}. */
     void timeOut() {
         timedOut = true;
-        Buildroot root = buildroot;
-        if (root != null) {
-            root.kill();
-        }
+        killAttached();
     }
 
     /**
@@ -96,10 +94,7 @@ public final class RunningBuild {
         if (limitReason == null) {
             limitReason = reason;
         }
-        Buildroot root = buildroot;
-        if (root != null) {
-            root.kill();
-        }
+        killAttached();
     }
 
     public Optional<String> limitReason() {

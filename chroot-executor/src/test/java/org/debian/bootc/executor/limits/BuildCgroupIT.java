@@ -32,6 +32,13 @@ class BuildCgroupIT {
         return new ProcessBuilder(argv).redirectErrorStream(true).start();
     }
 
+    private static void closeAndCheckGone(BuildCgroup group) {
+        group.close();
+        for (var dir : group.dirs()) {
+            assertFalse(Files.exists(dir), dir + " is left");
+        }
+    }
+
     @Test
     void aWellBehavedCommandRunsInTheGroupAndReachesNoLimit() throws Exception {
         try (BuildCgroup group = cgroups.create("it-" + UUID.randomUUID(), BuildLimits.DEFAULTS)) {
@@ -56,10 +63,7 @@ class BuildCgroupIT {
             assertEquals("memory limit 64 MiB reached (the kernel's OOM killer ended 1 process)",
                     group.limitReached().orElseThrow());
         } finally {
-            group.close();
-        }
-        for (var dir : group.dirs()) {
-            assertFalse(Files.exists(dir), dir + " is left");
+            closeAndCheckGone(group);
         }
     }
 
@@ -79,10 +83,7 @@ class BuildCgroupIT {
             assertTrue(group.processes().isEmpty(), "left: " + group.processes());
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         } finally {
-            group.close();
-        }
-        for (var dir : group.dirs()) {
-            assertFalse(Files.exists(dir), dir + " is left");
+            closeAndCheckGone(group);
         }
     }
 
