@@ -34,6 +34,8 @@ final class SemanticChecks {
 
     /** What a placeholder may put into an OSTree ref: ostree's ref components are [-._\w]+. */
     private static final Pattern REF_TEXT = Pattern.compile("^[A-Za-z0-9._-]+$");
+    /** What {@code ostree_validate_rev} accepts. */
+    private static final Pattern OSTREE_REF = Pattern.compile("^([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$");
     /** The OCI distribution spec's tag grammar. */
     private static final Pattern OCI_TAG = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
     /** The schema's rule for a kernel argument; one that breaks it is reported by the schema alone. */
@@ -194,6 +196,12 @@ final class SemanticChecks {
         if (rest.contains("{") || rest.contains("}")) {
             found.add(new Violation(pointer, ref.toString(), "ostree ref template " + Wording.quote(template)
                     + " has a '{' or '}' that does not belong to a placeholder"));
+        } else if (!OSTREE_REF.matcher(matcher.replaceAll("x")).matches()) {
+            // ostree's own rule (ostree_validate_rev): every part starts with a letter, digit or _, so no "..", no
+            // "-x" that a tool would take for an option, no empty part
+            found.add(new Violation(pointer, ref.toString(), "ostree ref template " + Wording.quote(template)
+                    + " is not an OSTree ref: each '/'-separated part must start with a letter, digit or _ and hold"
+                    + " only letters, digits and . _ -"));
         }
         List<String> architectures = texts(manifest, "/architectures");
         if (architectures.size() > 1 && !used.contains("arch")) {

@@ -70,6 +70,16 @@ class SemanticRulesTest {
                         m -> with(m, "/ostree/ref", "debian/{suite/{arch}"),
                         new Violation("/ostree/ref", "\"debian/{suite/{arch}\"", "ostree ref template"
                                 + " 'debian/{suite/{arch}' has a '{' or '}' that does not belong to a placeholder")),
+                rule("an ostree ref that climbs out of the refs directory",
+                        m -> with(m, "/ostree/ref", "../../../../etc/{arch}"),
+                        new Violation("/ostree/ref", "\"../../../../etc/{arch}\"", "ostree ref template"
+                                + " '../../../../etc/{arch}' is not an OSTree ref: each '/'-separated part must start"
+                                + " with a letter, digit or _ and hold only letters, digits and . _ -")),
+                rule("an ostree ref a tool would read as an option",
+                        m -> with(m, "/ostree/ref", "-x/{arch}"),
+                        new Violation("/ostree/ref", "\"-x/{arch}\"", "ostree ref template"
+                                + " '-x/{arch}' is not an OSTree ref: each '/'-separated part must start"
+                                + " with a letter, digit or _ and hold only letters, digits and . _ -")),
                 rule("an ostree ref without {arch} for two architectures",
                         m -> with(m, "/ostree/ref", "debian/{suite}/{name}"),
                         new Violation("/ostree/ref", "\"debian/{suite}/{name}\"", "ostree ref template"
