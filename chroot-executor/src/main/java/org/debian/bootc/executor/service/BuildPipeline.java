@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import org.debian.bootc.debian.apt.Keyrings;
 import org.debian.bootc.debian.process.CommandFailedException;
 import org.debian.bootc.debian.process.CommandResult;
 import org.debian.bootc.events.ArtifactRef;
@@ -429,27 +430,20 @@ public final class BuildPipeline {
         }
     }
 
-    /** Where an extra repository's {@code signed_by} may name a keyring file on the executor's host. */
-    static final List<Path> KEYRING_DIRECTORIES = List.of(Path.of("/usr/share/keyrings"), Path.of("/etc/apt/keyrings"),
-            Path.of("/etc/apt/trusted.gpg.d"));
-
     /** The largest keyring read from the host. */
     static final long KEYRING_MAX_BYTES = 1 << 20;
 
     /**
-     * The keyring an extra repository names by path: only a regular file (no link) in one of
-     * {@link #KEYRING_DIRECTORIES}, at most {@link #KEYRING_MAX_BYTES}. A manifest must not be able to
+     * The keyring an extra repository names by path: only a regular file (no link) in one of debian's
+     * {@link Keyrings#DIRECTORIES}, at most {@link #KEYRING_MAX_BYTES}. A manifest must not be able to
      * copy any file of the executor's host (a token, a key) into the buildroot, where the build reads it.
      */
     static byte[] hostKeyring(int repository, String path) {
         Path file = Path.of(path).normalize();
         String field = "extra repository " + repository + " signed_by '" + path + "'";
-        if (!file.isAbsolute() || KEYRING_DIRECTORIES.stream().noneMatch(d -> file.getParent() != null
-                && file.getParent().equals(d))) {
-            throw new ConfigError(field + " is not a keyring file in " + KEYRING_DIRECTORIES.stream().map(Path::toString)
-                    .collect(Collectors.joining(", ")) + ": give the key itself (an armoured block)"
-                    + " or install the keyring there on the executors");
-        }
+        Keyrings.whyNot(path).ifPresent(why -> {
+            throw new ConfigError(field + " " + why);
+        });
         try (var channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() > KEYRING_MAX_BYTES) {

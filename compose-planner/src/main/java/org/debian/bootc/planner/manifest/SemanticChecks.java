@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import org.debian.bootc.debian.apt.Keyrings;
 import org.debian.bootc.events.ComposeId;
 import org.debian.bootc.events.ComposeType;
 import org.debian.bootc.events.Violation;
@@ -57,6 +58,7 @@ final class SemanticChecks {
         failableArchitectures(manifest, found);
         failablePackages(manifest, found);
         ostreeRef(manifest, found);
+        repositoryKeyrings(manifest, found);
         imageTag(manifest, found);
         diskSize(manifest, found);
         diskKargs(manifest, found);
@@ -215,6 +217,22 @@ final class SemanticChecks {
                 found.add(new Violation("/" + field, value.toString(), field + " " + Wording.quote(value.asText())
                         + " cannot go into the OSTree ref " + Wording.quote(template)
                         + ": ref components allow only letters, digits and . _ -; change it or set ostree.ref"));
+            }
+        }
+    }
+
+    /**
+     * A repository's {@code signed_by} path must be a keyring in a keyring directory: the executor
+     * copies it into the buildroot (debian's {@code Keyrings}), and would refuse another one later.
+     */
+    private static void repositoryKeyrings(JsonNode manifest, List<Violation> found) {
+        JsonNode repositories = manifest.path("repositories");
+        for (int i = 0; i < repositories.size(); i++) {
+            JsonNode key = repositories.path(i).path("signed_by");
+            if (key.isTextual() && key.asText().startsWith("/")) {
+                String pointer = "/repositories/" + i + "/signed_by";
+                Keyrings.whyNot(key.asText()).ifPresent(why -> found.add(new Violation(pointer, key.toString(),
+                        "repository signed_by " + Wording.quote(key.asText()) + " " + why)));
             }
         }
     }

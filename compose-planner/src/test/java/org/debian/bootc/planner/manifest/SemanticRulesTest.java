@@ -70,6 +70,18 @@ class SemanticRulesTest {
                         m -> with(m, "/ostree/ref", "debian/{suite/{arch}"),
                         new Violation("/ostree/ref", "\"debian/{suite/{arch}\"", "ostree ref template"
                                 + " 'debian/{suite/{arch}' has a '{' or '}' that does not belong to a placeholder")),
+                rule("a repository key that is not in a keyring directory",
+                        m -> with(m, "/repositories/0/signed_by", "/dev/zero"),
+                        new Violation("/repositories/0/signed_by", "\"/dev/zero\"", "repository signed_by '/dev/zero'"
+                                + " is not a keyring file in /usr/share/keyrings, /etc/apt/keyrings,"
+                                + " /etc/apt/trusted.gpg.d: give the key itself (an armoured block) or install the"
+                                + " keyring there on the executors")),
+                rule("a repository key path that climbs out of a keyring directory",
+                        m -> with(m, "/repositories/0/signed_by", "/usr/share/keyrings/../../../etc/shadow"),
+                        new Violation("/repositories/0/signed_by", "\"/usr/share/keyrings/../../../etc/shadow\"",
+                                "repository signed_by '/usr/share/keyrings/../../../etc/shadow' is not a keyring file"
+                                + " in /usr/share/keyrings, /etc/apt/keyrings, /etc/apt/trusted.gpg.d: give the key"
+                                + " itself (an armoured block) or install the keyring there on the executors")),
                 rule("an ostree ref that climbs out of the refs directory",
                         m -> with(m, "/ostree/ref", "../../../../etc/{arch}"),
                         new Violation("/ostree/ref", "\"../../../../etc/{arch}\"", "ostree ref template"
