@@ -139,10 +139,11 @@ public class ComposeResource {
             throw new IllegalStateException("a REST request has no event id to repeat");
         }
         // REST reports pointers into the manifest it was given, not into the request event.
-        return invalid(((IntakeOutcome.Rejected) outcome).violations().stream()
+        IntakeOutcome.Rejected rejected = (IntakeOutcome.Rejected) outcome;
+        return invalid(rejected.violations().stream()
                 .map(v -> new Violation(v.pointer().substring(ComposeIntake.MANIFEST_POINTER.length()), v.value(),
                         v.reason()))
-                .toList());
+                .toList(), rejected.total());
     }
 
     private static Response accepted(String composeId, ComposeRequested request) {
@@ -153,8 +154,13 @@ public class ComposeResource {
     }
 
     private static Response invalid(List<Violation> violations) {
+        return invalid(violations, violations.size());
+    }
+
+    private static Response invalid(List<Violation> violations, int total) {
         return problem(400, "invalid-manifest", "The manifest is invalid",
-                violations.size() + (violations.size() == 1 ? " violation" : " violations")
+                total + (total == 1 ? " violation" : " violations")
+                        + (total > violations.size() ? " (the first " + violations.size() + " listed)" : "")
                         + "; nothing was queued",
                 Map.of("violations", violations));
     }

@@ -137,18 +137,31 @@ public class ComposeIntake {
         }
     }
 
+    /** The most violations a rejection lists; the reason gives the count of the rest. */
+    public static final int LISTED_VIOLATIONS = 100;
+
+    /** The reason of a rejection with {@code total} violations, saying how many are not listed. */
+    public static String rejectionReason(int total) {
+        return "the manifest has " + total + " violation(s)" + (total > LISTED_VIOLATIONS
+                ? "; the first " + LISTED_VIOLATIONS + " are listed, " + (total - LISTED_VIOLATIONS) + " more are not"
+                : "");
+    }
+
     private Uni<IntakeOutcome> rejectOnce(ComposeRequested request, TraceParent trace, Supplier<Uni<Boolean>> claim,
             List<Violation> manifestViolations) {
-        List<Violation> violations = manifestViolations.stream()
+        int total = manifestViolations.size();
+        // a rejection always fits in one event: 20,000 unknown package names are 20,000 violations
+        List<Violation> violations = manifestViolations.stream().limit(LISTED_VIOLATIONS)
                 .map(v -> new Violation(MANIFEST_POINTER + v.pointer(), v.value(), v.reason())).toList();
         return Panache.withTransaction(() -> claim.get().chain(first -> {
             if (!first) {
                 return Uni.createFrom().item(new IntakeOutcome.Duplicate());
             }
-            LOG.infof("request %s rejected: %s", request.requestId().value(), violations);
+            LOG.infof("request %s rejected: %d violation(s), first %s", request.requestId().value(), total,
+                    violations.get(0));
             return outbox.enqueue(new ComposeStatusChanged(null, request.requestId(), null, ComposeStatus.REJECTED,
-                    "the manifest has " + violations.size() + " violation(s)", violations), trace)
-                    .replaceWith(new IntakeOutcome.Rejected(violations));
+                    rejectionReason(total), violations), trace)
+                    .replaceWith(new IntakeOutcome.Rejected(violations, total));
         }));
     }
 

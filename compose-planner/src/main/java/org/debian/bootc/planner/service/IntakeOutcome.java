@@ -20,7 +20,12 @@ public sealed interface IntakeOutcome {
     record Duplicate() implements IntakeOutcome {
     }
 
-    /** The manifest is invalid; nothing was queued. Pointers start at the request ({@code /manifest/...}). */
-    record Rejected(List<Violation> violations) implements IntakeOutcome {
+    /**
+     * The manifest is invalid; nothing was queued. Pointers start at the request ({@code /manifest/...}).
+     *
+     * @param violations the first {@link ComposeIntake#LISTED_VIOLATIONS} of them
+     * @param total how many there are
+     */
+    record Rejected(List<Violation> violations, int total) implements IntakeOutcome {
     }
 }

@@ -40,6 +40,7 @@ import org.debian.bootc.events.Topics;
 import org.debian.bootc.events.Violation;
 import org.debian.bootc.localstack.test.LocalStackTestResource;
 import org.debian.bootc.localstack.test.TopicProbe;
+import org.debian.bootc.planner.service.ComposeIntake;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -140,6 +141,33 @@ class PlanningIT {
                     }
                 })
                 .toList();
+    }
+
+    /**
+     * 20,000 unknown package names are 20,000 violations: the rejection lists the first ones and
+     * says how many there are, on both paths (it used to exceed the event size limit: HTTP 500).
+     */
+    @Test
+    void aRejectionWithTwentyThousandViolationsListsAHundredAndCountsTheRest() throws Exception {
+        String names = java.util.stream.IntStream.range(0, 20_000).mapToObj(i -> "zz" + i)
+                .collect(Collectors.joining(", "));
+        ComposeRequested request = request("packages: [" + names + "]\n");
+        var rest = given().contentType("application/json")
+                .body(request.manifest().toString().getBytes(StandardCharsets.UTF_8))
+                .post("/composes").then().statusCode(400).contentType("application/problem+json")
+                .extract().jsonPath();
+        assertEquals("20000 violations (the first 100 listed); nothing was queued", rest.getString("detail"));
+        assertEquals(ComposeIntake.LISTED_VIOLATIONS, rest.getList("violations").size());
+        assertEquals("/packages/0", rest.getString("violations[0].pointer"));
+        try (TopicProbe status = new TopicProbe(kafka(), Topics.COMPOSE_STATUS)) {
+            send(kafka(), encode(request));
+            ComposeStatusChanged rejected = statusFor(status.await(r -> statusFor(r, request.requestId().value())
+                    != null, WAIT), request.requestId().value());
+            assertEquals(ComposeStatus.REJECTED, rejected.newStatus());
+            assertEquals(ComposeIntake.LISTED_VIOLATIONS, rejected.violations().size());
+            assertEquals("the manifest has 20000 violation(s); the first 100 are listed, 19900 more are not",
+                    rejected.reason());
+        }
     }
 
     static Stream<Arguments> refusals() throws Exception {
