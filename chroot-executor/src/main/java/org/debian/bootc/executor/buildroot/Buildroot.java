@@ -148,6 +148,7 @@ public final class Buildroot implements AutoCloseable {
      */
     public int shareDownloads(LogSink log) {
         List<String> argv = new ArrayList<>(enter());
+        // a plain file only: a maintainer script may have left a link named like a package there
         argv.addAll(List.of("/bin/sh", "-c", "n=0; for f in \"$1\"/*.deb; do [ -f \"$f\" ] && [ ! -L \"$f\" ] || continue; "
                 + "t=\"$2/${f##*/}\"; if [ ! -e \"$t\" ] && ln \"$f\" \"$t\" 2>/dev/null; then n=$((n+1)); fi; done; "
                 + "echo \"$n\"", "share", dir.resolve("apt").toString(), sharedAptCache.toString()));

@@ -44,9 +44,9 @@ public final class BuildrootFactory {
     private static final Logger LOG = Logger.getLogger(BuildrootFactory.class);
 
     /**
-     * Mounts the chroot inside the holder's namespaces: the overlay, a tmpfs /tmp, a minimal /dev (a tmpfs with the harmless device
-     * nodes bound from the host, a private devpts), the shared apt archive cache and
-     * the build directory.
+     * Mounts the chroot inside the holder's namespaces: the overlay, a tmpfs /tmp, a minimal
+     * /dev (a tmpfs with the harmless device nodes bound from the host, a private devpts), the
+     * shared apt archive cache and the build directory; then binds it all for the sandbox.
      */
     static final String SETUP = String.join("\n",
             "set -eu",
@@ -146,7 +146,8 @@ public final class BuildrootFactory {
         return cgroups.isPresent()
                 ? "memory " + BuildLimits.human(limits.memoryBytes()) + ", " + limits.maxProcesses() + " processes"
                         + " (cgroup), " + disk
-                : disk + "; no memory or process limit: " + Cgroups.detect().whyNotText();
+                : disk + "; no memory or process limit: " + (mode == IsolationMode.ROOT
+                        ? Cgroups.detect().whyNotText() : "the executor does not run as root");
     }
 
     /**

@@ -444,12 +444,15 @@ public final class BuildPipeline {
         Keyrings.whyNot(path).ifPresent(why -> {
             throw new ConfigError(field + " " + why);
         });
-        try (var channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+            // looked at before it is opened: opening a FIFO would wait for a writer
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() > KEYRING_MAX_BYTES) {
                 throw new ConfigError(field + " is not a regular file of at most " + KEYRING_MAX_BYTES + " bytes");
             }
-            return Channels.newInputStream(channel).readNBytes((int) KEYRING_MAX_BYTES);
+            try (var channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Channels.newInputStream(channel).readNBytes((int) KEYRING_MAX_BYTES);
+            }
         } catch (IOException e) {
             throw new ConfigError(field + " cannot be read on this executor: " + e.getMessage(), List.of(), e);
         }

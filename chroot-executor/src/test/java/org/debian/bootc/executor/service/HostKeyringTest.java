@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.debian.bootc.executor.failure.ConfigError;
 
@@ -36,7 +37,8 @@ class HostKeyringTest {
     }
 
     @Test
-    void aLinkOrADeviceOrAMissingFileInAKeyringDirectoryIsRefused() throws IOException {
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a FIFO opened would wait for ever
+    void aLinkOrAFifoOrAMissingFileInAKeyringDirectoryIsRefused() throws Exception {
         Path dir = Path.of("/etc/apt/keyrings");
         Files.createDirectories(dir);
         Path link = dir.resolve("bootc-test-link-" + ProcessHandle.current().pid() + ".gpg");
@@ -48,6 +50,14 @@ class HostKeyringTest {
                     .contains("is not a regular file"), e.getMessage());
         } finally {
             Files.delete(link);
+        }
+        Path fifo = dir.resolve("bootc-test-fifo-" + ProcessHandle.current().pid() + ".gpg");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        try {
+            ConfigError e = assertThrows(ConfigError.class, () -> BuildPipeline.hostKeyring(1, fifo.toString()));
+            assertTrue(e.getMessage().endsWith("is not a regular file of at most 1048576 bytes"), e.getMessage());
+        } finally {
+            Files.delete(fifo);
         }
         ConfigError missing = assertThrows(ConfigError.class,
                 () -> BuildPipeline.hostKeyring(1, "/etc/apt/keyrings/bootc-absent.gpg"));
