@@ -95,6 +95,7 @@ public final class BuildrootFactory {
     private final TreeRemover remover;
     private final Path seccomp;
     private final Optional<Cgroups> cgroups;
+    private final String noCgroupsBecause;
     private final BuildLimits limits;
 
     /**
@@ -105,6 +106,9 @@ public final class BuildrootFactory {
     public BuildrootFactory(Path dir, ProcessRunner runner, int builderUid, Duration setupTimeout, IsolationMode mode,
             Optional<Cgroups> cgroups, BuildLimits limits) {
         this.cgroups = cgroups.filter(Cgroups::usable);
+        // said in every build's log: found out once, from the hierarchy the caller detected
+        this.noCgroupsBecause = cgroups.map(Cgroups::whyNotText).filter(why -> !why.isEmpty())
+                .orElse(mode == IsolationMode.ROOT ? "no cgroup hierarchy was given" : "the executor does not run as root");
         this.limits = limits;
         this.dir = dir;
         this.runner = runner;
@@ -146,8 +150,7 @@ public final class BuildrootFactory {
         return cgroups.isPresent()
                 ? "memory " + BuildLimits.human(limits.memoryBytes()) + ", " + limits.maxProcesses() + " processes"
                         + " (cgroup), " + disk
-                : disk + "; no memory or process limit: " + (mode == IsolationMode.ROOT
-                        ? Cgroups.detect().whyNotText() : "the executor does not run as root");
+                : disk + "; no memory or process limit: " + noCgroupsBecause;
     }
 
     /**
